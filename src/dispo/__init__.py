@@ -1,0 +1,1 @@
+"""dispo: the individual-based commitment ledger (dispositionsregnskab) for the specialised social area."""

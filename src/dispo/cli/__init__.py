@@ -1,0 +1,1 @@
+"""The command line: `dispo demo|synth|import|export|forecast`."""

@@ -1,0 +1,186 @@
+"""`dispo …`: the batch jobs — demo, synth, import, export, forecast."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+import polars as pl
+
+from dispo.services import canonical, exports
+from dispo.services.ledger import Ledger
+from dispo.services.reports import DIMENSIONS, forecast_table
+
+BY_CHOICES = ["grant", *DIMENSIONS]
+
+
+def _setup_django() -> None:
+    import os
+
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dispo.web.settings")
+    django.setup()
+
+
+def _iso_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"'{value}' er ikke en dato på formen ÅÅÅÅ-MM-DD") from None
+
+
+@click.group()
+def cli() -> None:
+    """dispo — dispositionsregnskab for det specialiserede socialområde."""
+
+
+@cli.command()
+@click.option("--year", type=int, help="Regnskabsåret (standard: as-of-datoens år).")
+@click.option("--as-of", callback=_iso_date, help="Opgørelsesdato ÅÅÅÅ-MM-DD (standard: i dag).")
+@click.option("--by", type=click.Choice(BY_CHOICES), default="paragraph", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "table"]), default="table", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Skriv til fil i stedet for stdout.")
+@click.option("--grants", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--payments", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--rates", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--budgets", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--providers", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def forecast(
+    year: int | None,
+    as_of: date | None,
+    by: str,
+    fmt: str,
+    out: Path | None,
+    grants: Path | None,
+    payments: Path | None,
+    rates: Path | None,
+    budgets: Path | None,
+    providers: Path | None,
+) -> None:
+    """Forventet regnskab for et år pr. dimension — fra databasen, eller fra kanoniske CSV-filer (--grants)."""
+    as_of = as_of or date.today()
+    year = year or as_of.year
+    files = {
+        "grants": grants,
+        "payments": payments,
+        "rates": rates,
+        "budgets": budgets,
+        "providers": providers,
+    }
+    given = {table: path for table, path in files.items() if path is not None}
+    if given and grants is None:
+        raise click.UsageError("--payments, --rates, --budgets og --providers kræver --grants.")
+    try:
+        ledger = Ledger.from_files(given) if given else _database_ledger()
+    except canonical.InvalidData as error:
+        click.echo(str(error), err=True)
+        sys.exit(2)
+    table = forecast_table(ledger, year, as_of, by)
+    _emit(table, fmt, out)
+
+
+def _database_ledger() -> Ledger:
+    _setup_django()
+    from dispo.store.loading import load_ledger
+
+    return load_ledger()
+
+
+def _emit(table: pl.DataFrame, fmt: str, out: Path | None) -> None:
+    if fmt == "xlsx":
+        if out is None:
+            raise click.UsageError("--format xlsx kræver --out FIL.xlsx")
+        out.write_bytes(exports.to_xlsx(table))
+        return
+    text = exports.to_csv(table) if fmt == "csv" else exports.to_text(table) + "\n"
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+
+
+@cli.command()
+@click.option("--size", type=click.Choice(["demo", "large", "national"]), default="demo", show_default=True)
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True)
+@click.option("--today", callback=_iso_date, help="Verdens 'i dag' ÅÅÅÅ-MM-DD (standard: i dag).")
+def synth(size: str, seed: int, out: Path, today: date | None) -> None:
+    """Skriv en syntetisk kommune (eller 98) som kanoniske CSV-filer. Alle data er syntetiske."""
+    from dispo.services.synth import write_world
+
+    out.mkdir(parents=True, exist_ok=True)
+    counts = write_world(size, seed, out, today=today)
+    for table, rows in counts.items():
+        click.echo(f"{table}: {rows} rækker")
+
+
+@cli.command(name="import")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--reason", default="Import af kanoniske filer", show_default=True, help="Begrundelse i historikken.")
+@click.option("--user", default="cli", show_default=True)
+def import_(folder: Path, reason: str, user: str) -> None:
+    """Indlæs en mappe med kanoniske CSV-filer i databasen: alt eller intet, og to gange ændrer intet."""
+    _setup_django()
+    from django.core.management import call_command
+
+    from dispo.services.importing import import_ledger
+
+    call_command("migrate", verbosity=0)
+    try:
+        result = import_ledger(Ledger.from_folder(folder), user=user, reason=reason)
+    except canonical.InvalidData as error:
+        click.echo(str(error), err=True)
+        sys.exit(2)
+    for table, rows in result.counts.items():
+        click.echo(f"{table}: {rows} rækker læst")
+    click.echo(f"bevillinger: {result.grants_created} nye, {result.grants_changed} ændrede")
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+def export(folder: Path) -> None:
+    """Skriv hele databasen som kanoniske CSV-filer (med fulde CPR-numre: opbevar dem derefter)."""
+    _setup_django()
+    from dispo.services.exporting import export_folder
+
+    for table, rows in export_folder(folder).items():
+        click.echo(f"{table}: {rows} rækker")
+
+
+@cli.command()
+@click.option("--port", default=8000, show_default=True)
+@click.option("--seed", default=1, show_default=True)
+@click.option("--no-serve", is_flag=True, help="Opret demoen, men start ikke webserveren.")
+def demo(port: int, seed: int, no_serve: bool) -> None:
+    """Opret demokommunen (Eksempel Kommune) i den indlejrede SQLite-database og start webappen."""
+    _setup_django()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from dispo.services.demo import create_demo_users, load_demo_world
+
+    settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+    call_command("migrate", verbosity=0)
+    today = date.today()
+    click.echo(f"Opretter {settings.MUNICIPALITY_NAME} (syntetiske data) …")
+    load_demo_world(settings.VAR_DIR / "demo-world", today, seed)
+    users = create_demo_users()
+    ledger = _database_ledger()
+    table = forecast_table(ledger, today.year, today, "paragraph")
+    click.echo(f"Forventet regnskab {today.year} pr. {today:%d-%m-%Y}: {table['forecast'].sum():,.0f} kr. brutto")
+    click.echo("\nDemobrugere (kun demo):")
+    for user in users:
+        click.echo(f"  {user.username:<16} {user.password:<22} {user.role.value:<14} {user.note}")
+    if no_serve:
+        return
+    click.echo(f"\nÅbn http://127.0.0.1:{port}/ — stop med Ctrl+C")
+    call_command("runserver", f"127.0.0.1:{port}", "--noreload", "--skip-checks")
+
+
+def main() -> None:
+    cli()

@@ -1,0 +1,1 @@
+"""Vectorised, pure computations on the ledger's tables. Never imports Django."""

@@ -1,0 +1,1 @@
+"""Use cases: importing, exporting, synthesising and reporting on the ledger."""

@@ -1,0 +1,32 @@
+"""Who may see what (DESIGN.md §6): roles are Django groups; person-level data is filtered by role."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from typing import Any
+
+
+class Role(StrEnum):
+    ADMINISTRATOR = "administrator"
+    CONTROLLER = "controller"
+    LEADER = "leder"
+    CASEWORKER = "sagsbehandler"
+    ANALYST = "analytiker"
+
+
+LABELS = {
+    Role.ADMINISTRATOR: "Systemadministrator",
+    Role.CONTROLLER: "Controller",
+    Role.LEADER: "Leder",
+    Role.CASEWORKER: "Sagsbehandler",
+    Role.ANALYST: "Analytiker",
+}
+SEES_EVERY_CITIZEN = frozenset({Role.ADMINISTRATOR, Role.CONTROLLER})
+
+
+def roles_of(user: Any) -> set[Role]:
+    if not user.is_authenticated:
+        return set()
+    names = set(user.groups.values_list("name", flat=True))
+    return {role for role in Role if role.value in names}

@@ -1,0 +1,1 @@
+"""The web app: Django views and templates over the services, Danish UI, every asset served locally."""

@@ -1,0 +1,13 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from dispo.web.views import citizens, followup
+
+urlpatterns = [
+    path("", followup.followup, name="followup"),
+    path("paragraf/<str:code>/", followup.paragraph_grants, name="paragraph"),
+    path("borger/<str:citizen_id>/", citizens.citizen_detail, name="citizen"),
+    path("bevilling/<str:grant_id>/", citizens.grant_detail, name="grant"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+]

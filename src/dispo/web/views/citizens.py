@@ -1,0 +1,89 @@
+"""A citizen's page and a grant's page: every grant, its figures for the year and how they came about."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from dispo.domain.paragraphs import label
+from dispo.engine.forecast import forecast_months
+from dispo.services.reports import ledger_frame
+from dispo.store.loading import load_ledger
+from dispo.store.models import AuditEntry, Citizen, Grant
+from dispo.web.views.common import period
+
+
+def citizen_for(request: HttpRequest, citizen_id: str) -> Citizen:
+    """The citizen if the user may see them: 404 if there is none, 403 (and logged) if not theirs."""
+    citizen = get_object_or_404(Citizen, citizen_id=citizen_id)
+    if not Citizen.objects.visible_to(request.user).filter(pk=citizen.pk).exists():
+        AuditEntry.record(request, "afvist-borger", [citizen_id])
+        raise PermissionDenied("Borgeren hører ikke til dine sager.")
+    return citizen
+
+
+@login_required
+def citizen_detail(request: HttpRequest, citizen_id: str) -> HttpResponse:
+    citizen = citizen_for(request, citizen_id)
+    year, as_of = period(request)
+    AuditEntry.record(request, "borger", [citizen_id])
+    ledger = load_ledger()
+    lines = (
+        ledger_frame(ledger, year, as_of)
+        .filter(pl.col("citizen_id") == citizen_id)
+        .sort("start")
+        .collect()
+        .with_columns(label=pl.col("paragraph").map_elements(label, return_dtype=pl.String))
+    )
+    grants = Grant.objects.filter(citizen=citizen).select_related("provider", "caseworker").order_by("start")
+    totals = lines.select(pl.col("actual_to_date", "remaining", "forecast", "fte").sum()).row(0, named=True)
+    context = {
+        "citizen": citizen,
+        "lines": lines.to_dicts(),
+        "grants": grants,
+        "totals": totals,
+        "year": year,
+        "as_of": as_of,
+    }
+    return render(request, "dispo/citizen.html", context)
+
+
+@login_required
+def grant_detail(request: HttpRequest, grant_id: str) -> HttpResponse:
+    """A grant with its month-by-month trace: which days, which rate, booked or computed."""
+    grant = get_object_or_404(Grant.objects.select_related("citizen", "provider", "caseworker"), grant_id=grant_id)
+    citizen_for(request, grant.citizen.citizen_id)
+    year, as_of = period(request)
+    AuditEntry.record(request, "bevilling", [grant.citizen.citizen_id], {"grant": grant_id, **request.GET.dict()})
+    ledger = load_ledger()
+    one = pl.col("grant_id") == grant_id
+    months = (
+        forecast_months(
+            ledger["grants"].filter(one),
+            ledger["payments"].filter(one),
+            ledger["rates"].filter(one),
+            year,
+            as_of,
+        )
+        .sort("month")
+        .collect()
+    )
+    totals: dict[str, Any] = months.select(
+        pl.col("days", "computed", "actual_to_date", "remaining", "forecast").sum()
+    ).row(0, named=True)
+    context = {
+        "grant": grant,
+        "label": label(grant.paragraph),
+        "months": months.to_dicts(),
+        "totals": totals,
+        "rates": grant.rate_changes.order_by("valid_from"),
+        "changes": grant.changes.all()[:50],
+        "year": year,
+        "as_of": as_of,
+    }
+    return render(request, "dispo/grant.html", context)

@@ -1,0 +1,41 @@
+"""What every page needs: the year and as-of date asked for, the ledger, downloads, role checks."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import polars as pl
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+from dispo.services import exports
+from dispo.store.access import Role, roles_of
+
+
+def period(request: HttpRequest) -> tuple[int, date]:
+    """The as-of date (?dato=ÅÅÅÅ-MM-DD, default today) and year (?aar=, default the date's year)."""
+    try:
+        as_of = date.fromisoformat(request.GET.get("dato", "")) if request.GET.get("dato") else date.today()
+        year = int(request.GET.get("aar") or as_of.year)
+    except ValueError:
+        as_of, year = date.today(), date.today().year
+    return year, as_of
+
+
+def require_role(request: HttpRequest, *roles: Role) -> None:
+    if not roles_of(request.user) & set(roles):
+        raise PermissionDenied("Din rolle giver ikke adgang til denne side.")
+
+
+def download(table: pl.DataFrame, fmt: str, name: str, headers: dict[str, str] | None = None) -> HttpResponse:
+    """The table as an XLSX or CSV attachment."""
+    if fmt == "xlsx":
+        body: Any = exports.to_xlsx(table, sheet=name, headers=headers)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        body = exports.to_csv(table).encode("utf-8-sig")
+        content_type = "text/csv; charset=utf-8"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response

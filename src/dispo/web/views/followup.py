@@ -1,0 +1,108 @@
+"""The budget follow-up table (budgetopfølgning) and its drill-down to the grants of a paragraph."""
+
+from __future__ import annotations
+
+import polars as pl
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from dispo.domain.paragraphs import UnknownParagraph, paragraph
+from dispo.domain.target_groups import target_groups
+from dispo.services.followup import followup_frame, followup_rows
+from dispo.services.reports import ledger_frame
+from dispo.store.access import Role
+from dispo.store.loading import load_ledger
+from dispo.store.models import AuditEntry, Grant
+from dispo.web.views.common import download, period, require_role
+
+FOLLOWUP_HEADERS = {
+    "level": "Niveau",
+    "target_group": "Målgruppe",
+    "category": "Kategori",
+    "paragraph": "Paragraf",
+    "budget": "Budget",
+    "forecast": "Forventet",
+    "diff": "Diff. i forhold til budget",
+    "grants": "Antal indsatser",
+    "fte": "Beregnet årsværk",
+    "avg_price": "Gennemsnitspris pr. år",
+    "citizens": "Unik cpr",
+    "actual_to_date": "Forbrug til dato",
+    "remaining": "Resten af året",
+}
+MANAGEMENT = (Role.CONTROLLER, Role.ADMINISTRATOR, Role.LEADER, Role.ANALYST)
+
+
+@login_required
+def followup(request: HttpRequest) -> HttpResponse:
+    require_role(request, *MANAGEMENT)
+    year, as_of = period(request)
+    ledger = load_ledger()
+    fmt = request.GET.get("format")
+    if fmt in ("xlsx", "csv"):
+        return download(followup_frame(ledger, year, as_of), fmt, f"budgetopfoelgning-{year}", FOLLOWUP_HEADERS)
+    rows = followup_rows(ledger, year, as_of)
+    context = {"rows": rows, "year": year, "as_of": as_of}
+    return render(request, "dispo/followup.html", context)
+
+
+@login_required
+def paragraph_grants(request: HttpRequest, code: str) -> HttpResponse:
+    """The grants behind one line of the follow-up table, each with its figures for the year."""
+    try:
+        para = paragraph(code)
+    except UnknownParagraph:
+        raise Http404(f"Ukendt paragraf {code}") from None
+    year, as_of = period(request)
+    group = request.GET.get("maalgruppe")
+    visible = set(Grant.objects.visible_to(request.user).filter(paragraph=code).values_list("grant_id", flat=True))
+    ledger = load_ledger()
+    selection = pl.col("paragraph") == code
+    if group:
+        selection &= pl.col("target_group") == group
+    lines = (
+        ledger_frame(ledger, year, as_of)
+        .filter(selection & pl.col("grant_id").is_in(list(visible)))
+        .join(ledger["citizens"].lazy().select("citizen_id", "cpr"), on="citizen_id", how="left")
+        .join(
+            ledger["providers"].lazy().select("provider_id", pl.col("name").alias("provider")),
+            on="provider_id",
+            how="left",
+        )
+        .sort("forecast", descending=True)
+        .collect()
+    )
+    AuditEntry.record(request, "paragraf-bevillinger", sorted(set(lines["citizen_id"].to_list())))
+    fmt = request.GET.get("format")
+    columns = [
+        "grant_id",
+        "citizen_id",
+        "cpr",
+        "provider",
+        "provider_type",
+        "price_basis",
+        "rate",
+        "hours_per_week",
+        "start",
+        "end",
+        "status",
+        "probability",
+        "actual_to_date",
+        "remaining",
+        "forecast",
+        "fte",
+    ]
+    if fmt in ("xlsx", "csv"):
+        return download(lines.select(columns), fmt, f"{code}-{year}")
+    totals = lines.select(pl.col("actual_to_date", "remaining", "forecast", "fte").sum()).row(0, named=True)
+    context = {
+        "paragraph": para,
+        "group": target_groups().get(group or ""),
+        "lines": lines.to_dicts(),
+        "totals": totals,
+        "citizens": lines["citizen_id"].n_unique(),
+        "year": year,
+        "as_of": as_of,
+    }
+    return render(request, "dispo/paragraph.html", context)
