@@ -50,6 +50,15 @@ def cli() -> None:
 @click.option("--rates", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--budgets", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--providers", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--citizens", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--net", is_flag=True, help="Tilføj kolonnerne fra brutto til netto (egenbetaling, refusion, moms, SDE).")
+@click.option(
+    "--municipality",
+    envvar="DISPO_MUNICIPALITY",
+    default="999",
+    show_default=True,
+    help="Kommunekoden hvis netto det er.",
+)
 def forecast(
     year: int | None,
     as_of: date | None,
@@ -61,6 +70,9 @@ def forecast(
     rates: Path | None,
     budgets: Path | None,
     providers: Path | None,
+    citizens: Path | None,
+    net: bool,
+    municipality: str,
 ) -> None:
     """Forventet regnskab for et år pr. dimension — fra databasen, eller fra kanoniske CSV-filer (--grants)."""
     as_of = as_of or date.today()
@@ -74,13 +86,13 @@ def forecast(
     }
     given = {table: path for table, path in files.items() if path is not None}
     if given and grants is None:
-        raise click.UsageError("--payments, --rates, --budgets og --providers kræver --grants.")
+        raise click.UsageError("--payments, --rates, --budgets, --providers og --citizens kræver --grants.")
     try:
         ledger = Ledger.from_files(given) if given else _database_ledger()
     except canonical.InvalidData as error:
         click.echo(str(error), err=True)
         sys.exit(2)
-    table = forecast_table(ledger, year, as_of, by)
+    table = forecast_table(ledger, year, as_of, by, municipality if net else None)
     _emit(table, fmt, out)
 
 

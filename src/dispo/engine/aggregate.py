@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from dispo.engine.net import NET_COLUMNS
 from dispo.engine.periods import Frame, lazy
 
 SUMMARY_COLUMNS = (
@@ -29,12 +30,15 @@ def summarise(ledger: Frame, by: list[str], budgets: Frame | None = None) -> pl.
     `grants` counts grants with an active day in the year, `citizens` the distinct citizens among them.
     `avg_price` is forecast / fte (null without årsværk). `budgets`, when given, must hold the `by` columns
     and `amount`; its lines appear even where no grant does. `diff = budget − forecast`: what is left.
+    Gross-to-net columns (`NET_COLUMNS`) present in `ledger` are summed too.
     """
     active = pl.col("active")
+    ledger = lazy(ledger)
+    net = [c for c in NET_COLUMNS if c in ledger.collect_schema().names()]
     sums = (
-        lazy(ledger)
-        .group_by(by)
+        ledger.group_by(by)
         .agg(
+            pl.col(net).sum(),
             pl.col("forecast").sum(),
             pl.col("actual_to_date").sum(),
             pl.col("remaining").sum(),
@@ -48,14 +52,14 @@ def summarise(ledger: Frame, by: list[str], budgets: Frame | None = None) -> pl.
     else:
         budget = lazy(budgets).group_by(by).agg(pl.col("amount").sum().alias("budget"))
         joined = sums.join(budget, on=by, how="full", coalesce=True, nulls_equal=True)
-    zero = {"forecast": 0.0, "actual_to_date": 0.0, "remaining": 0.0, "fte": 0.0, "grants": 0, "citizens": 0}
+    zero = {**dict.fromkeys(net, 0.0), "forecast": 0.0, "actual_to_date": 0.0, "remaining": 0.0, "fte": 0.0, "grants": 0, "citizens": 0}
     return (
         joined.with_columns(pl.col(name).fill_null(value) for name, value in zero.items())
         .with_columns(
             diff=pl.col("budget") - pl.col("forecast"),
             avg_price=pl.when(pl.col("fte") > 0).then(pl.col("forecast") / pl.col("fte")),
         )
-        .select(*by, *SUMMARY_COLUMNS)
+        .select(*by, *SUMMARY_COLUMNS, *net)
         .sort(by, nulls_last=True)
     )
 

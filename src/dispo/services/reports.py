@@ -6,9 +6,12 @@ from datetime import date
 
 import polars as pl
 
+from dispo.domain.reimbursement import SdeRule, UnknownSdeRule, sde_rule
+from dispo.domain.vat import VAT_COMPENSATION_RATE
 from dispo.engine.aggregate import in_year, summarise
 from dispo.engine.catalogue import paragraph_table, step_table
-from dispo.engine.forecast import GRANT_COLUMNS, forecast_grants
+from dispo.engine.forecast import GRANT_COLUMNS, forecast_months, per_grant
+from dispo.engine.net import NET_COLUMNS, NetRules, net_by_grant
 from dispo.services.ledger import Ledger
 
 DIMENSIONS: dict[str, list[str]] = {
@@ -23,33 +26,67 @@ DIMENSIONS: dict[str, list[str]] = {
     "category": ["target_group", "category"],
 }
 BUDGET_KEYS = ("year", "target_group", "paragraph", "unit_id")
+TABLE_COLUMNS = ("budget", "forecast", "diff", "grants", "fte", "avg_price", "citizens")
+"""The stable layout of every dimension table after its key columns (gross kroner)."""
+
+
+def _rule(year: int, group: str) -> SdeRule:
+    """The year's SDE rule; a year outside the scheme's data reimburses nothing rather than guessing."""
+    try:
+        return sde_rule(year, group)
+    except UnknownSdeRule:
+        never = float("inf")
+        return SdeRule(year, group, (never, never, never), (0.0, 0.0, 0.0), "no rule for the year", True)
+
+
+def net_rules(year: int, municipality: str, vat_rate: float = VAT_COMPENSATION_RATE) -> NetRules:
+    return NetRules(municipality, vat_rate, _rule(year, "voksne"), _rule(year, "boern"))
 
 
 def grant_forecast(ledger: Ledger, year: int, as_of: date) -> pl.DataFrame:
     """The per-grant forecast (stable layout: grant_id, actual_to_date, remaining, forecast, fte)."""
-    result = forecast_grants(ledger["grants"], ledger["payments"], ledger["rates"], year, as_of)
-    return result.select(GRANT_COLUMNS)
+    return _per_grant(ledger, year, as_of).select(GRANT_COLUMNS).collect()
 
 
-def ledger_frame(ledger: Ledger, year: int, as_of: date) -> pl.LazyFrame:
-    """The per-grant forecast of the year joined with every attribute a report groups by."""
-    per_grant = forecast_grants(ledger["grants"], ledger["payments"], ledger["rates"], year, as_of)
+def _months(ledger: Ledger, year: int, as_of: date) -> pl.LazyFrame:
+    return forecast_months(ledger["grants"], ledger["payments"], ledger["rates"], year, as_of)
+
+
+def _per_grant(ledger: Ledger, year: int, as_of: date) -> pl.LazyFrame:
+    return per_grant(_months(ledger, year, as_of), ledger["grants"], year)
+
+
+def ledger_frame(ledger: Ledger, year: int, as_of: date, municipality: str | None = None) -> pl.LazyFrame:
+    """The per-grant forecast of the year joined with every attribute a report groups by; with the
+    gross-to-net columns when the `municipality` whose net it is is given."""
+    months = _months(ledger, year, as_of).cache()
+    grants = ledger["grants"]
+    frame = per_grant(months, grants, year)
+    if municipality is not None:
+        net = net_by_grant(
+            months, grants, ledger["providers"], ledger["citizens"], paragraph_table(), net_rules(year, municipality)
+        )
+        frame = frame.join(net, on="grant_id", how="left").with_columns(pl.col(NET_COLUMNS).fill_null(0.0))
     providers = ledger["providers"].select("provider_id", "provider_type").lazy()
     return in_year(
-        per_grant.lazy()
-        .join(ledger["grants"].lazy().drop("rate"), on="grant_id")
+        frame.join(grants.lazy().drop("rate"), on="grant_id")
         .join(providers, on="provider_id", how="left")
         .join(paragraph_table().lazy(), on="paragraph", how="left")
         .join(step_table().lazy(), on=["paragraph", "target_group"], how="left")
     )
 
 
-def forecast_table(ledger: Ledger, year: int, as_of: date, by: str) -> pl.DataFrame:
-    """The forecast summed by one dimension, with the budget where the dimension has one."""
+def forecast_table(
+    ledger: Ledger, year: int, as_of: date, by: str, municipality: str | None = None
+) -> pl.DataFrame:
+    """The forecast summed by one dimension, with the budget where the dimension has one. The columns are
+    the dimension's keys, then TABLE_COLUMNS, then the gross-to-net columns when `municipality` is given."""
     if by == "grant":
         return grant_forecast(ledger, year, as_of)
     keys = DIMENSIONS[by]
     budgets = None
     if all(k in BUDGET_KEYS for k in keys):
         budgets = ledger["budgets"].filter(pl.col("year") == year)
-    return summarise(ledger_frame(ledger, year, as_of), keys, budgets).collect()
+    net = list(NET_COLUMNS) if municipality is not None else []
+    table = summarise(ledger_frame(ledger, year, as_of, municipality), keys, budgets)
+    return table.select(*keys, *TABLE_COLUMNS, *net).collect()
