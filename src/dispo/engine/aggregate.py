@@ -35,24 +35,29 @@ def summarise(ledger: Frame, by: list[str], budgets: Frame | None = None) -> pl.
     active = pl.col("active")
     ledger = lazy(ledger)
     net = [c for c in NET_COLUMNS if c in ledger.collect_schema().names()]
-    sums = (
-        ledger.group_by(by)
-        .agg(
-            pl.col(net).sum(),
-            pl.col("forecast").sum(),
-            pl.col("actual_to_date").sum(),
-            pl.col("remaining").sum(),
-            pl.col("fte").sum(),
-            active.sum().cast(pl.Int64).alias("grants"),
-            pl.col("citizen_id").filter(active).n_unique().cast(pl.Int64).alias("citizens"),
-        )
+    sums = ledger.group_by(by).agg(
+        pl.col(net).sum(),
+        pl.col("forecast").sum(),
+        pl.col("actual_to_date").sum(),
+        pl.col("remaining").sum(),
+        pl.col("fte").sum(),
+        active.sum().cast(pl.Int64).alias("grants"),
+        pl.col("citizen_id").filter(active).n_unique().cast(pl.Int64).alias("citizens"),
     )
     if budgets is None:
         joined = sums.with_columns(budget=pl.lit(None, dtype=pl.Float64))
     else:
         budget = lazy(budgets).group_by(by).agg(pl.col("amount").sum().alias("budget"))
         joined = sums.join(budget, on=by, how="full", coalesce=True, nulls_equal=True)
-    zero = {**dict.fromkeys(net, 0.0), "forecast": 0.0, "actual_to_date": 0.0, "remaining": 0.0, "fte": 0.0, "grants": 0, "citizens": 0}
+    zero = {
+        **dict.fromkeys(net, 0.0),
+        "forecast": 0.0,
+        "actual_to_date": 0.0,
+        "remaining": 0.0,
+        "fte": 0.0,
+        "grants": 0,
+        "citizens": 0,
+    }
     return (
         joined.with_columns(pl.col(name).fill_null(value) for name, value in zero.items())
         .with_columns(

@@ -10,6 +10,7 @@ part of that expense, so that every aggregate of grants carries its share.
 from __future__ import annotations
 
 from dataclasses import dataclass
+
 import polars as pl
 
 from dispo.domain.reimbursement import ADULT_AGE_LIMIT, SdeRule

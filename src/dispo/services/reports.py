@@ -76,9 +76,7 @@ def ledger_frame(ledger: Ledger, year: int, as_of: date, municipality: str | Non
     )
 
 
-def forecast_table(
-    ledger: Ledger, year: int, as_of: date, by: str, municipality: str | None = None
-) -> pl.DataFrame:
+def forecast_table(ledger: Ledger, year: int, as_of: date, by: str, municipality: str | None = None) -> pl.DataFrame:
     """The forecast summed by one dimension, with the budget where the dimension has one. The columns are
     the dimension's keys, then TABLE_COLUMNS, then the gross-to-net columns when `municipality` is given."""
     if by == "grant":
