@@ -196,3 +196,7 @@ def demo(port: int, seed: int, no_serve: bool) -> None:
 
 def main() -> None:
     cli()
+
+
+if __name__ == "__main__":
+    main()

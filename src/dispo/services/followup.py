@@ -63,21 +63,24 @@ def _order(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def followup_rows(ledger: Ledger, year: int, as_of: date) -> list[FollowUpRow]:
-    """The table's rows in reading order: each area, its categories with their paragraphs, the category total,
-    the area total; the grand total last."""
+    """The table's rows in the seed's reading order: each area's heading, each category's heading, its
+    paragraphs and its total, then the area's total; the grand total last. Headings carry no figures."""
     frame = _order(followup_frame(ledger, year, as_of))
     groups = target_groups()
     rows: list[FollowUpRow] = []
     areas = frame.filter(pl.col("level") == "area").sort("_g")
     for area in areas.iter_rows(named=True):
         group = area["target_group"]
+        area_label = groups[group].label if group in groups else group
+        rows.append(FollowUpRow("area-heading", group, None, None, area_label, {}))
         in_area = frame.filter(pl.col("target_group") == group)
         for cat in in_area.filter(pl.col("level") == "category").sort("_c").iter_rows(named=True):
+            rows.append(FollowUpRow("category-heading", group, cat["category"], None, cat["category"] or "", {}))
             paragraphs = in_area.filter((pl.col("level") == "paragraph") & (pl.col("category") == cat["category"]))
             for p in paragraphs.sort("paragraph").iter_rows(named=True):
                 rows.append(_row("paragraph", p, label(p["paragraph"])))
             rows.append(_row("category", cat, f"I alt {cat['category'] or 'uden kategori'}"))
-        rows.append(_row("area", area, f"I alt {groups[group].label if group in groups else group}"))
+        rows.append(_row("area", area, f"I alt {area_label}"))
     total = frame.filter(pl.col("level") == "total").row(0, named=True)
     rows.append(_row("total", total, "I alt"))
     return rows

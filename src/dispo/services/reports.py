@@ -69,10 +69,25 @@ def ledger_frame(ledger: Ledger, year: int, as_of: date, municipality: str | Non
         frame = frame.join(net, on="grant_id", how="left").with_columns(pl.col(NET_COLUMNS).fill_null(0.0))
     providers = ledger["providers"].select("provider_id", "provider_type").lazy()
     return in_year(
-        frame.join(grants.lazy().drop("rate"), on="grant_id")
+        frame.join(grants.lazy(), on="grant_id")
+        .join(current_rates(ledger, as_of), on="grant_id", how="left")
+        .with_columns(rate=pl.coalesce("current_rate", "rate"))
+        .drop("current_rate")
         .join(providers, on="provider_id", how="left")
         .join(paragraph_table().lazy(), on="paragraph", how="left")
         .join(step_table().lazy(), on=["paragraph", "target_group"], how="left")
+    )
+
+
+def current_rates(ledger: Ledger, as_of: date) -> pl.LazyFrame:
+    """Per grant with rate changes, the rate valid on `as_of` (the latest change on or before it)."""
+    return (
+        ledger["rates"]
+        .lazy()
+        .filter(pl.col("valid_from") <= as_of)
+        .sort("valid_from")
+        .group_by("grant_id")
+        .agg(pl.col("rate").last().alias("current_rate"))
     )
 
 

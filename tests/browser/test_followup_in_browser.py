@@ -1,0 +1,54 @@
+"""A controller logs in, reads the follow-up table and drills down to a citizen, in a real Chromium."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from support.screens import screenshot
+from support.world import write_world
+
+from dispo.services.demo import create_demo_users
+from dispo.services.importing import import_ledger
+from dispo.services.ledger import Ledger
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PERIOD = "?aar=2025&dato=2025-06-30"
+
+
+@pytest.fixture
+def server(live_server: Any, tmp_path: Path) -> str:
+    import_ledger(Ledger.from_folder(write_world(tmp_path / "world")), user="test", reason="Import")
+    create_demo_users()
+    return str(live_server.url)
+
+
+def log_in(page: Any, server: str, username: str, password: str) -> None:
+    page.goto(server + "/login/")
+    page.get_by_label("Brugernavn").fill(username)
+    page.get_by_label("Adgangskode").fill(password)
+    page.get_by_role("button", name="Log ind").click()
+    page.wait_for_load_state()
+
+
+def test_controller_drills_down_from_the_follow_up_table_to_a_citizen(page: Any, server: str) -> None:
+    log_in(page, server, "controller", "demo-controller")
+    page.goto(server + "/" + PERIOD)
+    screenshot(page, "followup")
+    assert page.get_by_role("heading", name="Budgetopfølgning 2025").is_visible()
+    page.get_by_role("link", name="SEL § 108 Længerevarende botilbud").click()
+    assert page.get_by_role("heading", name="Længerevarende botilbud").is_visible()
+    screenshot(page, "paragraph")
+    page.get_by_role("link", name="610265-XXXX").first.click()
+    assert page.get_by_role("heading", name="Borger 610265-XXXX").is_visible()
+    assert "610265-1234" not in page.content()
+    screenshot(page, "citizen")
+    page.get_by_role("link", name="g1").first.click()
+    assert page.get_by_text("Sådan er tallene for 2025 fremkommet").is_visible()
+    screenshot(page, "grant")
+
+
+def test_a_wrong_password_is_refused_with_a_message(page: Any, server: str) -> None:
+    log_in(page, server, "controller", "forkert")
+    assert page.get_by_role("alert").inner_text() == "Brugernavn eller adgangskode er forkert."

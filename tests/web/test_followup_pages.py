@@ -1,0 +1,113 @@
+"""The follow-up table in the browser's terms: what each role sees, drilled down to a citizen, with audit."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import openpyxl
+import pytest
+from django.test import Client
+from support.world import write_world
+
+from dispo.services.demo import create_demo_users
+from dispo.services.importing import import_ledger
+from dispo.services.ledger import Ledger
+from dispo.store.models import AuditEntry
+
+pytestmark = pytest.mark.django_db
+PERIOD = "?aar=2025&dato=2025-06-30"
+
+
+@pytest.fixture
+def users(tmp_path: Path) -> dict[str, str]:
+    import_ledger(Ledger.from_folder(write_world(tmp_path / "world")), user="test", reason="Import")
+    return {u.username: u.password for u in create_demo_users()}
+
+
+def logged_in(users: dict[str, str], username: str) -> Client:
+    client = Client()
+    assert client.login(username=username, password=users[username])
+    return client
+
+
+def test_the_follow_up_table_needs_a_login(users: dict[str, str]) -> None:
+    response = Client().get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/")
+
+
+def test_the_controller_sees_the_hand_worked_paragraph_line(users: dict[str, str]) -> None:
+    page = logged_in(users, "controller").get("/" + PERIOD).content.decode()
+    # SEL108: budget 500,000; forecast 364,000 + 92,000 = 456,000; diff 44,000; 2 grants;
+    # årsværk 1 + 46/365 = 1.126 → "1,1"; average 456,000 / 1.12603 = 404,964.
+    row = page[page.index("SEL § 108") :].split("</tr>")[0]
+    cells = [c.split(">")[-1] for c in row.split("</td>")[:-1]]
+    assert cells == ["500.000", "456.000", "44.000", "2", "1,1", "404.964", "1"]
+
+
+def test_the_grand_total_equals_the_sum_of_all_grants(users: dict[str, str]) -> None:
+    page = logged_in(users, "controller").get("/" + PERIOD).content.decode()
+    total = page[page.rindex('class="level-total"') :].split("</tr>")[0]
+    cells = [c.split(">")[-1] for c in total.split("</td>")[:-1]]
+    # 456,000 + 91,500 = 547,500 against 600,000; 3 grants; 2 citizens.
+    assert cells[:4] == ["600.000", "547.500", "52.500", "3"]
+    assert cells[-1] == "2"
+
+
+def test_drilling_down_shows_masked_cpr_and_is_audited(users: dict[str, str]) -> None:
+    client = logged_in(users, "controller")
+    page = client.get("/paragraf/SEL108/" + PERIOD + "&maalgruppe=handicap").content.decode()
+    assert "610265-XXXX" in page
+    assert "610265-1234" not in page
+    entry = AuditEntry.objects.get(action="paragraf-bevillinger")
+    assert (entry.username, entry.citizens) == ("controller", ["c1"])
+
+
+def test_the_citizen_page_shows_the_years_figures(users: dict[str, str]) -> None:
+    page = logged_in(users, "controller").get("/borger/c1/" + PERIOD).content.decode()
+    assert "Borger 610265-XXXX" in page
+    assert "456.000 kr." in page
+    assert AuditEntry.objects.filter(action="borger", citizens=["c1"]).exists()
+
+
+def test_the_grant_page_explains_its_figures_month_by_month(users: dict[str, str]) -> None:
+    page = logged_in(users, "controller").get("/bevilling/g1/" + PERIOD).content.decode()
+    # February booked 28,000 − 1,000 = 27,000 instead of the computed 28,000.
+    assert "27.000,00" in page
+    assert "364.000,00" in page
+
+
+def test_a_caseworker_is_denied_another_caseworkers_citizen_and_the_attempt_is_logged(
+    users: dict[str, str],
+) -> None:
+    client = logged_in(users, "sagsbehandler2")
+    assert client.get("/borger/c1/").status_code == 403
+    assert client.get("/bevilling/g1/").status_code == 403
+    assert client.get("/borger/c2/").status_code == 200
+    denied = AuditEntry.objects.filter(action="afvist-borger", username="sagsbehandler2")
+    assert [e.citizens for e in denied] == [["c1"], ["c1"]]
+
+
+def test_an_analyst_sees_aggregates_but_no_citizen(users: dict[str, str]) -> None:
+    client = logged_in(users, "analytiker")
+    assert client.get("/" + PERIOD).status_code == 200
+    assert client.get("/borger/c1/").status_code == 403
+
+
+def test_an_unknown_citizen_or_paragraph_is_not_found(users: dict[str, str]) -> None:
+    client = logged_in(users, "controller")
+    assert client.get("/borger/nobody/").status_code == 404
+    assert client.get("/paragraf/SEL999/").status_code == 404
+
+
+def test_the_follow_up_downloads_as_xlsx_with_its_totals(users: dict[str, str]) -> None:
+    response = logged_in(users, "controller").get("/" + PERIOD + "&format=xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert sheet is not None
+    header = [c.value for c in sheet[1]]
+    assert header[:4] == ["Niveau", "Målgruppe", "Kategori", "Paragraf"]
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    total = next(r for r in rows if r[0] == "total")
+    assert total[header.index("Forventet")] == pytest.approx(547_500)
+    assert sheet.freeze_panes == "A2"
