@@ -244,10 +244,14 @@ REFERENCES: dict[tuple[str, str], tuple[str, str]] = {
 def reference_problems(
     tables: Mapping[str, pl.DataFrame], known: Mapping[str, Iterable[str]] | None = None
 ) -> list[Problem]:
-    """Rows that point at keys that exist neither in `tables` nor in `known` (keys already stored)."""
+    """Rows that point at keys that exist neither in `tables` nor in `known` (keys already stored).
+
+    A reference to a table that is neither given nor known is not checked: a forecast from grants and
+    payments alone needs no citizens file.
+    """
     problems: list[Problem] = []
     for (table, column), (target, key) in REFERENCES.items():
-        if table not in tables:
+        if table not in tables or (target not in tables and target not in (known or {})):
             continue
         targets = set(known.get(target, ()) if known else ())
         if target in tables:
