@@ -11,4 +11,4 @@ mypy src
 
 pytest -n 2 --cov --cov-report=term:skip-covered --cov-report=xml "$@"
 DISPO_DATABASE_URL=${DISPO_TEST_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/dispo} \
-  pytest -n 2 -m "postgres" --no-cov -p no:randomly "$@"
+  pytest -n 2 -m "postgres" --no-cov "$@"
