@@ -184,7 +184,8 @@ def demo(port: int, seed: int, no_serve: bool) -> None:
     users = create_demo_users()
     ledger = _database_ledger()
     table = forecast_table(ledger, today.year, today, "paragraph")
-    click.echo(f"Forventet regnskab {today.year} pr. {today:%d-%m-%Y}: {table['forecast'].sum():,.0f} kr. brutto")
+    total = exports.danish_number(table["forecast"].sum(), 0)
+    click.echo(f"Forventet regnskab {today.year} pr. {today:%d-%m-%Y}: {total} kr. brutto")
     click.echo("\nDemobrugere (kun demo):")
     for user in users:
         click.echo(f"  {user.username:<16} {user.password:<22} {user.role.value:<14} {user.note}")

@@ -25,6 +25,14 @@ FORMATS: Mapping[str, str] = {
 SUMMED = ("budget", "forecast", "diff", "actual_to_date", "remaining", "fte", "grants")
 
 
+def danish_number(value: object, decimals: int) -> str:
+    """A number with Danish separators (1.234.567,89); an empty string for no value."""
+    if value is None or value == "":
+        return ""
+    text = f"{float(value):,.{decimals}f}"  # type: ignore[arg-type]
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
 def to_csv(table: pl.DataFrame) -> str:
     """Canonical CSV: dot decimals, unrounded, ISO dates."""
     return table.write_csv(date_format="%Y-%m-%d")

@@ -6,36 +6,30 @@ from typing import Any
 
 from django import template
 
+from dispo.services.exports import danish_number
+
 register = template.Library()
-
-
-def danish(value: Any, decimals: int) -> str:
-    """The number with Danish separators; an empty cell for no value."""
-    if value is None or value == "":
-        return ""
-    text = f"{float(value):,.{decimals}f}"
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
 @register.filter
 def kr(value: Any) -> str:
     """Whole kroner with a dot as thousands separator; an empty cell for no value."""
-    return danish(value, 0)
+    return danish_number(value, 0)
 
 
 @register.filter
 def kr2(value: Any) -> str:
-    return danish(value, 2)
+    return danish_number(value, 2)
 
 
 @register.filter
 def fte(value: Any) -> str:
-    return danish(value, 1)
+    return danish_number(value, 1)
 
 
 @register.filter
 def fte3(value: Any) -> str:
-    return danish(value, 3)
+    return danish_number(value, 3)
 
 
 @register.filter
