@@ -54,10 +54,14 @@ class Problems:
             raise DataFileError(self.file, self.found)
 
 
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's safe loader where PyYAML was built with it: ten times faster at start-up than the pure one."""
+
+
 def read_yaml(name: str) -> object:
     """The parsed content of the package data file `data/<name>` (no other I/O: it ships with the package)."""
     text = resources.files("dispo.domain").joinpath("data", name).read_text(encoding="utf-8")
-    document: object = yaml.safe_load(text)
+    document: object = yaml.load(text, Loader=SAFE_LOADER)  # noqa: S506 - a safe loader, C when available
     return document
 
 
