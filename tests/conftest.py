@@ -8,6 +8,7 @@ skipped with a message, unless DISPO_REQUIRE_POSTGRES=1, which turns that into a
 from __future__ import annotations
 
 import os
+import sys
 
 import pytest
 
@@ -51,3 +52,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.postgres)
             if problem:
                 item.add_marker(pytest.mark.skip(reason=f"{problem}: skipping the database tests"))
+
+
+@pytest.fixture(autouse=True)
+def _fresh_ledger_cache() -> None:
+    """Each test starts without cached ledgers from another test's database."""
+    current = sys.modules.get("dispo.services.current")
+    if current is not None:
+        current.clear()

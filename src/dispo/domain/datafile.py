@@ -61,7 +61,7 @@ SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 def read_yaml(name: str) -> object:
     """The parsed content of the package data file `data/<name>` (no other I/O: it ships with the package)."""
     text = resources.files("dispo.domain").joinpath("data", name).read_text(encoding="utf-8")
-    document: object = yaml.load(text, Loader=SAFE_LOADER)  # noqa: S506 - a safe loader, C when available
+    document: object = yaml.load(text, Loader=SAFE_LOADER)
     return document
 
 

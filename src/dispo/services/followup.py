@@ -7,7 +7,6 @@ citizens are counted right at every level and every total equals the sum of its 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 import polars as pl
@@ -16,8 +15,6 @@ from dispo.domain.paragraphs import categories, label
 from dispo.domain.target_groups import target_groups
 from dispo.engine.aggregate import SUMMARY_COLUMNS, summarise
 from dispo.engine.catalogue import paragraph_table
-from dispo.services.ledger import Ledger
-from dispo.services.reports import ledger_frame
 
 LEVELS = (
     ("total", ["_all"]),
@@ -37,12 +34,14 @@ class FollowUpRow:
     figures: dict[str, Any]
 
 
-def followup_frame(ledger: Ledger, year: int, as_of: date) -> pl.DataFrame:
-    """All levels in one frame: a `level` column plus target_group, category, paragraph and the figures."""
-    grants = ledger_frame(ledger, year, as_of).with_columns(_all=pl.lit(True)).collect()
+def followup_frame(grants: pl.DataFrame, budgets: pl.DataFrame, year: int) -> pl.DataFrame:
+    """All levels in one frame: a `level` column plus target_group, category, paragraph and the figures.
+
+    `grants` is the year's per-grant ledger frame (`reports.ledger_frame`), `budgets` the canonical budgets.
+    """
+    grants = grants.with_columns(_all=pl.lit(True))
     budgets = (
-        ledger["budgets"]
-        .filter(pl.col("year") == year)
+        budgets.filter(pl.col("year") == year)
         .join(paragraph_table().select("paragraph", "category"), on="paragraph", how="left")
         .with_columns(_all=pl.lit(True))
     )
@@ -62,10 +61,10 @@ def _order(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def followup_rows(ledger: Ledger, year: int, as_of: date) -> list[FollowUpRow]:
+def followup_rows(grants: pl.DataFrame, budgets: pl.DataFrame, year: int) -> list[FollowUpRow]:
     """The table's rows in the seed's reading order: each area's heading, each category's heading, its
     paragraphs and its total, then the area's total; the grand total last. Headings carry no figures."""
-    frame = _order(followup_frame(ledger, year, as_of))
+    frame = _order(followup_frame(grants, budgets, year))
     groups = target_groups()
     rows: list[FollowUpRow] = []
     areas = frame.filter(pl.col("level") == "area").sort("_g")

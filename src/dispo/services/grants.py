@@ -9,7 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from dispo.store.models import Grant, GrantChange
+from dispo.store.models import Grant, GrantChange, LedgerVersion
 
 EDITABLE = (
     "paragraph",
@@ -52,6 +52,7 @@ def change_grant(grant: Grant, changes: dict[str, Any], reason: str, user: str) 
         setattr(grant, name, value)
     grant.full_clean()  # includes the model's constraints: an end before the start, a negative rate
     grant.save()
+    LedgerVersion.bump()
     grant.refresh_from_db()
     diff = {
         name: [_plain(before[name]), _plain(getattr(grant, name))]

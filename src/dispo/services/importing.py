@@ -21,6 +21,7 @@ from dispo.services.ledger import Ledger
 from dispo.store import models as m
 from dispo.store.cpr import pseudonym
 from dispo.store.loading import load_table
+from dispo.store.models import LedgerVersion
 
 BATCH = 5000
 GRANT_FIELDS = (
@@ -94,6 +95,7 @@ def import_ledger(ledger: Ledger, user: str, reason: str) -> ImportResult:
         _import_rates(ledger["rates"])
         _import_payments(ledger["payments"])
         _import_budgets(ledger["budgets"])
+        LedgerVersion.bump()
     return result
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.conf import settings
@@ -256,3 +257,21 @@ class AuditEntry(models.Model):
             citizens=citizens,
             remote_addr=request.META.get("REMOTE_ADDR", "")[:64],
         )
+
+
+class LedgerVersion(models.Model):
+    """A token renewed by every write to the ledger, so that cached tables and forecasts know when they are stale.
+
+    A random token rather than a counter: two databases (a restored backup, a test run) never share one. Bulk
+    writes bypass model signals, so the services that write call `bump()` themselves.
+    """
+
+    token = models.CharField(max_length=32)
+
+    @classmethod
+    def current(cls) -> str:
+        return cls.objects.filter(pk=1).values_list("token", flat=True).first() or ""
+
+    @classmethod
+    def bump(cls) -> None:
+        cls.objects.update_or_create(pk=1, defaults={"token": uuid.uuid4().hex})

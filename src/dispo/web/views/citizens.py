@@ -12,8 +12,7 @@ from django.shortcuts import get_object_or_404, render
 
 from dispo.domain.paragraphs import label
 from dispo.engine.forecast import forecast_months
-from dispo.services.reports import ledger_frame
-from dispo.store.loading import load_ledger
+from dispo.services import current
 from dispo.store.models import AuditEntry, Citizen, Grant
 from dispo.web.views.common import period
 
@@ -32,12 +31,10 @@ def citizen_detail(request: HttpRequest, citizen_id: str) -> HttpResponse:
     citizen = citizen_for(request, citizen_id)
     year, as_of = period(request)
     AuditEntry.record(request, "borger", [citizen_id])
-    ledger = load_ledger()
     lines = (
-        ledger_frame(ledger, year, as_of)
+        current.grant_frame(year, as_of)
         .filter(pl.col("citizen_id") == citizen_id)
         .sort("start")
-        .collect()
         .with_columns(label=pl.col("paragraph").map_elements(label, return_dtype=pl.String))
     )
     grants = Grant.objects.filter(citizen=citizen).select_related("provider", "caseworker").order_by("start")
@@ -60,7 +57,7 @@ def grant_detail(request: HttpRequest, grant_id: str) -> HttpResponse:
     citizen_for(request, grant.citizen.citizen_id)
     year, as_of = period(request)
     AuditEntry.record(request, "bevilling", [grant.citizen.citizen_id], {"grant": grant_id, **request.GET.dict()})
-    ledger = load_ledger()
+    ledger = current.ledger()
     one = pl.col("grant_id") == grant_id
     months = (
         forecast_months(

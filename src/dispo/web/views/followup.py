@@ -9,10 +9,9 @@ from django.shortcuts import render
 
 from dispo.domain.paragraphs import UnknownParagraph, paragraph
 from dispo.domain.target_groups import target_groups
+from dispo.services import current
 from dispo.services.followup import followup_frame, followup_rows
-from dispo.services.reports import ledger_frame
 from dispo.store.access import Role
-from dispo.store.loading import load_ledger
 from dispo.store.models import AuditEntry, Grant
 from dispo.web.views.common import download, period, require_role
 
@@ -38,11 +37,11 @@ MANAGEMENT = (Role.CONTROLLER, Role.ADMINISTRATOR, Role.LEADER, Role.ANALYST)
 def followup(request: HttpRequest) -> HttpResponse:
     require_role(request, *MANAGEMENT)
     year, as_of = period(request)
-    ledger = load_ledger()
+    grants, budgets = current.grant_frame(year, as_of), current.ledger()["budgets"]
     fmt = request.GET.get("format")
     if fmt in ("xlsx", "csv"):
-        return download(followup_frame(ledger, year, as_of), fmt, f"budgetopfoelgning-{year}", FOLLOWUP_HEADERS)
-    rows = followup_rows(ledger, year, as_of)
+        return download(followup_frame(grants, budgets, year), fmt, f"budgetopfoelgning-{year}", FOLLOWUP_HEADERS)
+    rows = followup_rows(grants, budgets, year)
     context = {"rows": rows, "year": year, "as_of": as_of}
     return render(request, "dispo/followup.html", context)
 
@@ -57,12 +56,13 @@ def paragraph_grants(request: HttpRequest, code: str) -> HttpResponse:
     year, as_of = period(request)
     group = request.GET.get("maalgruppe")
     visible = set(Grant.objects.visible_to(request.user).filter(paragraph=code).values_list("grant_id", flat=True))
-    ledger = load_ledger()
+    ledger = current.ledger()
     selection = pl.col("paragraph") == code
     if group:
         selection &= pl.col("target_group") == group
     lines = (
-        ledger_frame(ledger, year, as_of)
+        current.grant_frame(year, as_of)
+        .lazy()
         .filter(selection & pl.col("grant_id").is_in(list(visible)))
         .join(ledger["citizens"].lazy().select("citizen_id", "cpr"), on="citizen_id", how="left")
         .join(
