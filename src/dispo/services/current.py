@@ -14,6 +14,7 @@ from functools import lru_cache
 import polars as pl
 from django.conf import settings
 
+from dispo.engine.forecast import forecast_months
 from dispo.services.ledger import Ledger
 from dispo.services.reports import ledger_frame
 from dispo.store.loading import load_ledger
@@ -32,6 +33,12 @@ def _frame(version: str, year: int, as_of: date) -> pl.DataFrame:
     return ledger_frame(_ledger(version), year, as_of, settings.MUNICIPALITY).collect()
 
 
+@lru_cache(maxsize=4)
+def _months(version: str, year: int, as_of: date) -> pl.DataFrame:
+    ledger = _ledger(version)
+    return forecast_months(ledger["grants"], ledger["payments"], ledger["rates"], year, as_of).collect()
+
+
 def ledger() -> Ledger:
     """The stored ledger as canonical tables (CPR masked)."""
     with _lock:
@@ -44,7 +51,15 @@ def grant_frame(year: int, as_of: date) -> pl.DataFrame:
         return _frame(LedgerVersion.current(), year, as_of)
 
 
+def month_frame(year: int, as_of: date) -> pl.DataFrame:
+    """The forecast's month table for every grant (`engine.forecast.MONTH_COLUMNS`): per grant and service
+    month the days, computed and booked amounts, actual to date, remaining and forecast."""
+    with _lock:
+        return _months(LedgerVersion.current(), year, as_of)
+
+
 def clear() -> None:
     """Forget every cached value (for tests that write behind the services' back)."""
     _ledger.cache_clear()
     _frame.cache_clear()
+    _months.cache_clear()

@@ -58,7 +58,8 @@ def _per_grant(ledger: Ledger, year: int, as_of: date) -> pl.LazyFrame:
 
 def ledger_frame(ledger: Ledger, year: int, as_of: date, municipality: str | None = None) -> pl.LazyFrame:
     """The per-grant forecast of the year joined with every attribute a report groups by; with the
-    gross-to-net columns when the `municipality` whose net it is is given."""
+    gross-to-net columns (NET_COLUMNS, kroner for the year) when the `municipality` whose net it is is given.
+    The grant's own payment per month is `own_payment_per_month`; `rate` is the rate valid on `as_of`."""
     months = _months(ledger, year, as_of).cache()
     grants = ledger["grants"]
     frame = per_grant(months, grants, year)
@@ -69,7 +70,7 @@ def ledger_frame(ledger: Ledger, year: int, as_of: date, municipality: str | Non
         frame = frame.join(net, on="grant_id", how="left").with_columns(pl.col(NET_COLUMNS).fill_null(0.0))
     providers = ledger["providers"].select("provider_id", "provider_type").lazy()
     return in_year(
-        frame.join(grants.lazy(), on="grant_id")
+        frame.join(grants.lazy().rename({"own_payment": "own_payment_per_month"}), on="grant_id")
         .join(current_rates(ledger, as_of), on="grant_id", how="left")
         .with_columns(rate=pl.coalesce("current_rate", "rate"))
         .drop("current_rate")

@@ -1,5 +1,7 @@
+"""The site's URLs: one module per area, each owned by the views of that concept."""
+
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from dispo.web.views import citizens, followup
 
@@ -10,4 +12,8 @@ urlpatterns = [
     path("bevilling/<str:grant_id>/", citizens.grant_detail, name="grant"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("rapporter/", include("dispo.web.urls_reports")),
+    path("registrering/", include("dispo.web.urls_ledger")),
+    path("administration/", include("dispo.web.urls_admin")),
+    path("overblik/", include("dispo.web.urls_dashboard")),
 ]
