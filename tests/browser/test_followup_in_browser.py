@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 from support.screens import screenshot
 from support.world import write_world
@@ -52,3 +53,21 @@ def test_controller_drills_down_from_the_follow_up_table_to_a_citizen(page: Any,
 def test_a_wrong_password_is_refused_with_a_message(page: Any, server: str) -> None:
     log_in(page, server, "controller", "forkert")
     assert page.get_by_role("alert").inner_text() == "Brugernavn eller adgangskode er forkert."
+
+
+def test_the_follow_up_xlsx_downloads_in_the_browser_with_its_totals(page: Any, server: str, tmp_path: Path) -> None:
+    log_in(page, server, "controller", "demo-controller")
+    page.goto(server + "/" + PERIOD)
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Excel (XLSX)").click()
+    download = download_info.value
+    assert download.suggested_filename == "budgetopfoelgning-2025.xlsx"
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+    sheet = openpyxl.load_workbook(saved).active
+    header = [c.value for c in sheet[1]]
+    total = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] == "total")
+    # 456,000 (SEL108) + 91,500 (SEL85) against budgets of 500,000 + 100,000.
+    assert total[header.index("Forventet")] == pytest.approx(547_500)
+    assert total[header.index("Budget")] == pytest.approx(600_000)
+    assert total[header.index("Diff. i forhold til budget")] == pytest.approx(52_500)
