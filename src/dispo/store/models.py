@@ -190,6 +190,29 @@ class GrantRate(models.Model):
         constraints = [models.UniqueConstraint(fields=["grant", "valid_from"], name="one_rate_per_grant_and_day")]
 
 
+class ProviderRate(models.Model):
+    """One price on the provider's list (takstblad): for a paragraph (blank: any paragraph) and price basis,
+    valid from a day to a day (open: until further notice). A grant copies the rate it is given; changing the
+    list later never changes a grant behind the caseworker's back."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="rates")
+    paragraph = models.CharField(max_length=16, blank=True)
+    price_basis = models.CharField(max_length=10, choices=Grant.PriceBasis.choices)
+    rate = rate()
+    valid_from = models.DateField()
+    valid_to = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["paragraph", "price_basis", "valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=models.F("valid_from")),
+                name="provider_rate_ends_after_start",
+            ),
+            models.CheckConstraint(condition=models.Q(rate__gte=0), name="provider_rate_not_negative"),
+        ]
+
+
 class GrantChange(models.Model):
     """One change of a grant: who, when, why, and the fields' old and new values."""
 
@@ -230,6 +253,21 @@ class Budget(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["year", "target_group", "paragraph", "unit_id"], name="one_budget_per_line")
         ]
+
+
+class BudgetChange(models.Model):
+    """One change of a budget line made in dispo: who, when, why, and the amount before (None when the line
+    was added) and after. The budget a committee adopted and every later correction stay traceable."""
+
+    budget = models.ForeignKey(Budget, on_delete=models.CASCADE, related_name="changes")
+    changed_at = models.DateTimeField(auto_now_add=True)
+    changed_by = models.CharField(max_length=150)
+    reason = models.TextField()
+    old_amount = money(null=True, blank=True)
+    new_amount = money()
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
 
 
 class AuditEntry(models.Model):
