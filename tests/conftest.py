@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import Any
 
 import pytest
 
@@ -60,3 +61,9 @@ def _fresh_ledger_cache() -> None:
     current = sys.modules.get("dispo.services.current")
     if current is not None:
         current.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    """Logging in is not what the tests measure: a fast hasher saves seconds per test that logs in."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

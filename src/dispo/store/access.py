@@ -25,7 +25,7 @@ SEES_EVERY_CITIZEN = frozenset({Role.ADMINISTRATOR, Role.CONTROLLER})
 
 
 def roles_of(user: Any) -> set[Role]:
-    if not user.is_authenticated:
+    if user is None or not user.is_authenticated:
         return set()
     names = set(user.groups.values_list("name", flat=True))
     return {role for role in Role if role.value in names}

@@ -1,5 +1,9 @@
-"""URLs of the dashboard area."""
+"""URLs of the dashboard area (mounted at /overblik/)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from dispo.web.views import dashboard
+
+urlpatterns = [
+    path("", dashboard.overview, name="overview"),
+]

@@ -14,6 +14,7 @@ from dispo.services.followup import followup_frame, followup_rows
 from dispo.store.access import Role
 from dispo.store.models import AuditEntry, Grant
 from dispo.web.views.common import download, period, require_role
+from dispo.web.views.dashboard import budget_chart
 
 FOLLOWUP_HEADERS = {
     "level": "Niveau",
@@ -42,7 +43,7 @@ def followup(request: HttpRequest) -> HttpResponse:
     if fmt in ("xlsx", "csv"):
         return download(followup_frame(grants, budgets, year), fmt, f"budgetopfoelgning-{year}", FOLLOWUP_HEADERS)
     rows = followup_rows(grants, budgets, year)
-    context = {"rows": rows, "year": year, "as_of": as_of}
+    context = {"rows": rows, "year": year, "as_of": as_of, "budget_chart": budget_chart(year, as_of)}
     return render(request, "dispo/followup.html", context)
 
 
