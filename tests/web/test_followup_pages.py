@@ -111,3 +111,5 @@ def test_the_follow_up_downloads_as_xlsx_with_its_totals(users: dict[str, str]) 
     total = next(r for r in rows if r[0] == "total")
     assert total[header.index("Forventet")] == pytest.approx(547_500)
     assert sheet.freeze_panes == "A2"
+    # The table carries its own total per level; a summed row below it would count everything four times.
+    assert not any(r[0] == "I alt" for r in rows)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping
+from typing import Any
 
 import polars as pl
 import xlsxwriter
@@ -11,7 +12,21 @@ import xlsxwriter
 MONEY = "#,##0.00"
 COUNT = "#,##0"
 RATIO = "0.000"
+MONEY_COLUMNS = (
+    "gross",
+    "own_payment",
+    "other_municipality",
+    "vat_compensation",
+    "sde_reimbursement",
+    "net",
+    "sde_expense",
+    "we_pay",
+    "others_pay",
+    "vat_net",
+)
 FORMATS: Mapping[str, str] = {
+    **dict.fromkeys(MONEY_COLUMNS, MONEY),
+    "unit_price": MONEY,
     "budget": MONEY,
     "forecast": MONEY,
     "diff": MONEY,
@@ -22,7 +37,7 @@ FORMATS: Mapping[str, str] = {
     "citizens": COUNT,
     "fte": RATIO,
 }
-SUMMED = ("budget", "forecast", "diff", "actual_to_date", "remaining", "fte", "grants")
+SUMMED = ("budget", "forecast", "diff", "actual_to_date", "remaining", "fte", "grants", *MONEY_COLUMNS)
 
 
 def danish_number(value: object, decimals: int) -> str:
@@ -38,8 +53,11 @@ def to_csv(table: pl.DataFrame) -> str:
     return table.write_csv(date_format="%Y-%m-%d")
 
 
-def to_xlsx(table: pl.DataFrame, sheet: str = "dispo", headers: Mapping[str, str] | None = None) -> bytes:
-    """An XLSX workbook: a bold frozen header row, number formats per column, and a totals row.
+def to_xlsx(
+    table: pl.DataFrame, sheet: str = "dispo", headers: Mapping[str, str] | None = None, totals: bool = True
+) -> bytes:
+    """An XLSX workbook: a bold frozen header row, number formats per column, and a totals row (unless the
+    table carries its own totals, as the follow-up table's levels do: then `totals=False`).
 
     Excel shows the number formats in the user's locale, so a Danish Excel displays 1.234.567,89.
     The totals row holds SUM formulas, so it stays right if a user filters or edits the sheet.
@@ -48,7 +66,8 @@ def to_xlsx(table: pl.DataFrame, sheet: str = "dispo", headers: Mapping[str, str
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
     ws = book.add_worksheet(sheet[:31])
     bold = book.add_format({"bold": True, "bottom": 1})
-    styles = {name: book.add_format({"num_format": f}) for name, f in set(FORMATS.items())}
+    styles = {name: book.add_format({"num_format": f}) for name, f in FORMATS.items()}
+    styles.update({c: styles["avg_price"] for c in table.columns if c.startswith("price_")})
     total_styles = {name: book.add_format({"num_format": f, "bold": True, "top": 1}) for name, f in FORMATS.items()}
     labels = headers or {}
     for col, name in enumerate(table.columns):
@@ -58,17 +77,22 @@ def to_xlsx(table: pl.DataFrame, sheet: str = "dispo", headers: Mapping[str, str
         for col, value in enumerate(values):
             if value is not None:
                 ws.write(row, col, value)
-    last = table.height + 1
-    ws.write(last, 0, "I alt", book.add_format({"bold": True, "top": 1}))
-    for col, name in enumerate(table.columns):
-        if name in SUMMED and col > 0:
-            letter = xlsxwriter.utility.xl_col_to_name(col)
-            total = table.get_column(name).fill_null(0).sum()
-            ws.write_formula(last, col, f"=SUM({letter}2:{letter}{last})", total_styles[name], total)
+    if totals:
+        _totals_row(ws, table, book.add_format({"bold": True, "top": 1}), total_styles)
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, table.height, max(table.width - 1, 0))
     book.close()
     return buffer.getvalue()
+
+
+def _totals_row(ws: Any, table: pl.DataFrame, label: Any, styles: Mapping[str, Any]) -> None:
+    last = table.height + 1
+    ws.write(last, 0, "I alt", label)
+    for col, name in enumerate(table.columns):
+        if name in SUMMED and col > 0:
+            letter = xlsxwriter.utility.xl_col_to_name(col)
+            total = table.get_column(name).fill_null(0).sum()
+            ws.write_formula(last, col, f"=SUM({letter}2:{letter}{last})", styles[name], total)
 
 
 def to_text(table: pl.DataFrame) -> str:

@@ -28,10 +28,12 @@ def require_role(request: HttpRequest, *roles: Role) -> None:
         raise PermissionDenied("Din rolle giver ikke adgang til denne side.")
 
 
-def download(table: pl.DataFrame, fmt: str, name: str, headers: dict[str, str] | None = None) -> HttpResponse:
-    """The table as an XLSX or CSV attachment."""
+def download(
+    table: pl.DataFrame, fmt: str, name: str, headers: dict[str, str] | None = None, totals: bool = True
+) -> HttpResponse:
+    """The table as an XLSX or CSV attachment; `totals=False` for a table that carries its own total rows."""
     if fmt == "xlsx":
-        body: Any = exports.to_xlsx(table, sheet=name, headers=headers)
+        body: Any = exports.to_xlsx(table, sheet=name, headers=headers, totals=totals)
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     else:
         body = exports.to_csv(table).encode("utf-8-sig")

@@ -41,7 +41,8 @@ def followup(request: HttpRequest) -> HttpResponse:
     grants, budgets = current.grant_frame(year, as_of), current.ledger()["budgets"]
     fmt = request.GET.get("format")
     if fmt in ("xlsx", "csv"):
-        return download(followup_frame(grants, budgets, year), fmt, f"budgetopfoelgning-{year}", FOLLOWUP_HEADERS)
+        frame = followup_frame(grants, budgets, year)
+        return download(frame, fmt, f"budgetopfoelgning-{year}", FOLLOWUP_HEADERS, totals=False)
     rows = followup_rows(grants, budgets, year)
     context = {"rows": rows, "year": year, "as_of": as_of, "budget_chart": budget_chart(year, as_of)}
     return render(request, "dispo/followup.html", context)
