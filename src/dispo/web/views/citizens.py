@@ -13,8 +13,18 @@ from django.shortcuts import get_object_or_404, render
 from dispo.domain.paragraphs import label
 from dispo.engine.forecast import forecast_months
 from dispo.services import current
+from dispo.services.grants import change_rows
+from dispo.store.access import Role, roles_of
 from dispo.store.models import AuditEntry, Citizen, Grant
+from dispo.web.timeline import timeline
 from dispo.web.views.common import period
+
+EDITORS = {Role.CONTROLLER, Role.ADMINISTRATOR, Role.CASEWORKER}
+
+
+def may_edit(user: object) -> bool:
+    """Whether to offer the edit links: the registration views check the grant itself again."""
+    return bool(roles_of(user) & EDITORS)
 
 
 def citizen_for(request: HttpRequest, citizen_id: str) -> Citizen:
@@ -43,6 +53,8 @@ def citizen_detail(request: HttpRequest, citizen_id: str) -> HttpResponse:
         "citizen": citizen,
         "lines": lines.to_dicts(),
         "grants": grants,
+        "timeline": timeline(grants, year, as_of),
+        "may_edit": may_edit(request.user),
         "totals": totals,
         "year": year,
         "as_of": as_of,
@@ -79,7 +91,8 @@ def grant_detail(request: HttpRequest, grant_id: str) -> HttpResponse:
         "months": months.to_dicts(),
         "totals": totals,
         "rates": grant.rate_changes.order_by("valid_from"),
-        "changes": grant.changes.all()[:50],
+        "changes": [(change, change_rows(change)) for change in grant.changes.all()[:50]],
+        "may_edit": may_edit(request.user),
         "year": year,
         "as_of": as_of,
     }
