@@ -7,6 +7,10 @@ DISPO_ALLOWED_HOSTS  comma separated (default 127.0.0.1,localhost)
 DISPO_CPR_KEY        the HMAC key for CPR pseudonyms (default: a fixed demo key — never in production)
 DISPO_MUNICIPALITY   the municipality code of this installation (default 999, "Eksempel Kommune")
 DISPO_MUNICIPALITY_NAME
+DISPO_IDLE_SECONDS   log a user out after this long without a request (default 1800)
+DISPO_LOGIN_ATTEMPTS, DISPO_LOGIN_WINDOW_SECONDS, DISPO_LOGIN_LOCK_SECONDS
+                     lock-out: this many failed logins within the window lock the user name (or the address)
+                     for the lock time (defaults 5, 900, 900)
 """
 
 from __future__ import annotations
@@ -37,7 +41,16 @@ def database_from_url(url: str) -> dict[str, object]:
     """A Django DATABASES entry from a URL: sqlite:///relative/or//absolute/path or postgresql://..."""
     parsed = urlparse(url)
     if parsed.scheme == "sqlite":
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": unquote(parsed.path[1:]) or ":memory:"}
+        # WAL lets readers go on while a request writes its audit row; IMMEDIATE takes the write lock at the
+        # start of a transaction instead of failing half-way with "database is locked".
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": unquote(parsed.path[1:]) or ":memory:",
+            "OPTIONS": {
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                "transaction_mode": "IMMEDIATE",
+            },
+        }
     if parsed.scheme in ("postgres", "postgresql"):
         return {
             "ENGINE": "django.db.backends.postgresql",
@@ -68,11 +81,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "dispo.web.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "dispo.web.middleware.IdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -110,6 +125,10 @@ LOGIN_REDIRECT_URL = "followup"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = int(os.environ.get("DISPO_SESSION_SECONDS", 8 * 3600))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+DISPO_IDLE_SECONDS = int(os.environ.get("DISPO_IDLE_SECONDS", 30 * 60))
+DISPO_LOGIN_ATTEMPTS = int(os.environ.get("DISPO_LOGIN_ATTEMPTS", 5))
+DISPO_LOGIN_WINDOW_SECONDS = int(os.environ.get("DISPO_LOGIN_WINDOW_SECONDS", 15 * 60))
+DISPO_LOGIN_LOCK_SECONDS = int(os.environ.get("DISPO_LOGIN_LOCK_SECONDS", 15 * 60))
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

@@ -3,6 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from dispo.web.auth import LockoutLoginView
 from dispo.web.views import citizens, followup
 
 urlpatterns = [
@@ -10,7 +11,7 @@ urlpatterns = [
     path("paragraf/<str:code>/", followup.paragraph_grants, name="paragraph"),
     path("borger/<str:citizen_id>/", citizens.citizen_detail, name="citizen"),
     path("bevilling/<str:grant_id>/", citizens.grant_detail, name="grant"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", LockoutLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("rapporter/", include("dispo.web.urls_reports")),
     path("registrering/", include("dispo.web.urls_ledger")),
