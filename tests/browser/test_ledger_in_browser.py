@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 from support.screens import screenshot
 from support.world import write_world
 
@@ -52,7 +53,7 @@ def test_a_controller_registers_an_expected_grant_and_sees_the_citizens_forecast
     page.get_by_label("Leverandør").select_option("p1")
     # htmx asks for the provider's rate and fills the empty field with it.
     rate = page.get_by_label("Takst (kr.)")
-    page.wait_for_function("document.getElementById('id_rate').value === '1500'")
+    expect(rate).to_have_value("1500")
     assert page.get_by_text("Bostedet Egelys takst for SEL § 108").is_visible()
     page.locator("#id_start").fill("2025-10-01")
     page.get_by_label("Slut (sidste dag)").fill("2025-12-31")
@@ -92,7 +93,7 @@ def test_a_refused_grant_shows_each_message_beside_its_field(page: Any, server: 
     screenshot(page, "ledger-grant-refused")
     # The summary links to the field, so a keyboard user gets there at once.
     alert.get_by_role("link", name="Takst (kr.)").click()
-    assert page.evaluate("document.activeElement.id") == "id_rate"
+    expect(page.locator("#id_rate")).to_be_focused()
 
 
 def test_every_registration_page_renders(page: Any, server: str) -> None:

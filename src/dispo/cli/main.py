@@ -192,7 +192,11 @@ def demo(port: int, seed: int, no_serve: bool) -> None:
     if no_serve:
         return
     click.echo(f"\nÅbn http://127.0.0.1:{port}/ — stop med Ctrl+C")
-    call_command("runserver", f"127.0.0.1:{port}", "--noreload", "--skip-checks")
+    from waitress import serve
+
+    from dispo.web.wsgi import application
+
+    serve(application, host="127.0.0.1", port=port, threads=4, ident="dispo")
 
 
 def main() -> None:

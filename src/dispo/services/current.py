@@ -15,6 +15,7 @@ import polars as pl
 from django.conf import settings
 
 from dispo.engine.forecast import forecast_months
+from dispo.services.followup import FollowUpRow, followup_frame, followup_rows
 from dispo.services.ledger import Ledger
 from dispo.services.reports import ledger_frame
 from dispo.store.loading import load_ledger
@@ -39,6 +40,12 @@ def _months(version: str, year: int, as_of: date) -> pl.DataFrame:
     return forecast_months(ledger["grants"], ledger["payments"], ledger["rates"], year, as_of).collect()
 
 
+@lru_cache(maxsize=16)
+def _followup(version: str, year: int, as_of: date) -> tuple[pl.DataFrame, list[FollowUpRow]]:
+    grants, budgets = _frame(version, year, as_of), _ledger(version)["budgets"]
+    return followup_frame(grants, budgets, year), followup_rows(grants, budgets, year)
+
+
 def ledger() -> Ledger:
     """The stored ledger as canonical tables (CPR masked)."""
     with _lock:
@@ -58,8 +65,15 @@ def month_frame(year: int, as_of: date) -> pl.DataFrame:
         return _months(LedgerVersion.current(), year, as_of)
 
 
+def followup(year: int, as_of: date) -> tuple[pl.DataFrame, list[FollowUpRow]]:
+    """The budget follow-up table of the stored ledger: its frame (for downloads) and its rows (for the page)."""
+    with _lock:
+        return _followup(LedgerVersion.current(), year, as_of)
+
+
 def clear() -> None:
     """Forget every cached value (for tests that write behind the services' back)."""
     _ledger.cache_clear()
     _frame.cache_clear()
     _months.cache_clear()
+    _followup.cache_clear()

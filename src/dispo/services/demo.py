@@ -22,6 +22,7 @@ class DemoUser:
     password: str
     role: Role
     note: str
+    name: str = ""
 
 
 def load_demo_world(folder: Path, today: date, seed: int = 1) -> None:
@@ -40,17 +41,18 @@ def create_demo_users() -> list[DemoUser]:
     caseworkers = list(Caseworker.objects.order_by("caseworker_id")[:2])
     unit = OrgUnit.objects.filter(parent__isnull=True).order_by("name").first()
     users = [
-        DemoUser("controller", "demo-controller", Role.CONTROLLER, "ser alt"),
-        DemoUser("admin", "demo-admin", Role.ADMINISTRATOR, "brugere og stamdata"),
-        DemoUser("analytiker", "demo-analytiker", Role.ANALYST, "kun tal på aggregeret niveau"),
-        DemoUser("leder", "demo-leder", Role.LEADER, f"enheden {unit.name if unit else '–'}"),
+        DemoUser("controller", "demo-controller", Role.CONTROLLER, "ser alt", "Karen Demo-Controller"),
+        DemoUser("admin", "demo-admin", Role.ADMINISTRATOR, "brugere og stamdata", "Søren Demo-Admin"),
+        DemoUser("analytiker", "demo-analytiker", Role.ANALYST, "kun tal på aggregeret niveau", "Ali Demo-Analytiker"),
+        DemoUser("leder", "demo-leder", Role.LEADER, f"enheden {unit.name if unit else '–'}", "Lene Demo-Leder"),
     ]
     users += [
-        DemoUser(f"sagsbehandler{i}", f"demo-sagsbehandler{i}", Role.CASEWORKER, f"{c.name}s borgere")
+        DemoUser(f"sagsbehandler{i}", f"demo-sagsbehandler{i}", Role.CASEWORKER, f"{c.name}s borgere", c.name)
         for i, c in enumerate(caseworkers, start=1)
     ]
     for demo in users:
         user, _ = User.objects.get_or_create(username=demo.username)
+        user.first_name, _, user.last_name = demo.name.partition(" ")
         user.set_password(demo.password)
         user.save()
         user.groups.set([Group.objects.get(name=demo.role.value)])

@@ -10,7 +10,6 @@ from django.shortcuts import render
 from dispo.domain.paragraphs import UnknownParagraph, paragraph
 from dispo.domain.target_groups import target_groups
 from dispo.services import current
-from dispo.services.followup import followup_frame, followup_rows
 from dispo.store.access import Role
 from dispo.store.models import AuditEntry, Grant
 from dispo.web.views.common import download, period, require_role
@@ -38,12 +37,10 @@ MANAGEMENT = (Role.CONTROLLER, Role.ADMINISTRATOR, Role.LEADER, Role.ANALYST)
 def followup(request: HttpRequest) -> HttpResponse:
     require_role(request, *MANAGEMENT)
     year, as_of = period(request)
-    grants, budgets = current.grant_frame(year, as_of), current.ledger()["budgets"]
+    frame, rows = current.followup(year, as_of)
     fmt = request.GET.get("format")
     if fmt in ("xlsx", "csv"):
-        frame = followup_frame(grants, budgets, year)
         return download(frame, fmt, f"budgetopfoelgning-{year}", FOLLOWUP_HEADERS, totals=False)
-    rows = followup_rows(grants, budgets, year)
     context = {"rows": rows, "year": year, "as_of": as_of, "budget_chart": budget_chart(year, as_of)}
     return render(request, "dispo/followup.html", context)
 
