@@ -61,6 +61,8 @@ def _fresh_ledger_cache() -> None:
     current = sys.modules.get("dispo.services.current")
     if current is not None:
         current.clear()
+    if "django.core.cache" in sys.modules:
+        sys.modules["django.core.cache"].cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -46,6 +46,11 @@ def _followup(version: str, year: int, as_of: date) -> tuple[pl.DataFrame, list[
     return followup_frame(grants, budgets, year), followup_rows(grants, budgets, year)
 
 
+def version() -> str:
+    """The token of the stored ledger's current state: a cache key for anything computed from it."""
+    return LedgerVersion.current()
+
+
 def ledger() -> Ledger:
     """The stored ledger as canonical tables (CPR masked)."""
     with _lock:

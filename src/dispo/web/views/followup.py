@@ -6,6 +6,7 @@ import polars as pl
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 
 from dispo.domain.paragraphs import UnknownParagraph, paragraph
 from dispo.domain.target_groups import target_groups
@@ -37,11 +38,19 @@ MANAGEMENT = (Role.CONTROLLER, Role.ADMINISTRATOR, Role.LEADER, Role.ANALYST)
 def followup(request: HttpRequest) -> HttpResponse:
     require_role(request, *MANAGEMENT)
     year, as_of = period(request)
-    frame, rows = current.followup(year, as_of)
     fmt = request.GET.get("format")
     if fmt in ("xlsx", "csv"):
+        frame, _ = current.followup(year, as_of)
         return download(frame, fmt, f"budgetopfoelgning-{year}", FOLLOWUP_HEADERS, totals=False)
-    context = {"rows": rows, "year": year, "as_of": as_of, "budget_chart": budget_chart(year, as_of)}
+    # The table and chart are the same for every user who may see them: the template caches them per ledger
+    # version, year and date, and computes them (lazily) only when it has to.
+    context = {
+        "rows": SimpleLazyObject(lambda: current.followup(year, as_of)[1]),
+        "budget_chart": SimpleLazyObject(lambda: budget_chart(year, as_of)),
+        "ledger_version": current.version(),
+        "year": year,
+        "as_of": as_of,
+    }
     return render(request, "dispo/followup.html", context)
 
 
