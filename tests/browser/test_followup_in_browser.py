@@ -13,6 +13,7 @@ from support.world import write_world
 from dispo.services.demo import create_demo_users
 from dispo.services.importing import import_ledger
 from dispo.services.ledger import Ledger
+from dispo.store.models import AuditEntry
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PERIOD = "?aar=2025&dato=2025-06-30"
@@ -71,3 +72,14 @@ def test_the_follow_up_xlsx_downloads_in_the_browser_with_its_totals(page: Any, 
     assert total[header.index("Forventet")] == pytest.approx(547_500)
     assert total[header.index("Budget")] == pytest.approx(600_000)
     assert total[header.index("Diff. i forhold til budget")] == pytest.approx(52_500)
+
+
+def test_a_caseworker_typing_another_caseworkers_citizen_is_refused(page: Any, server: str) -> None:
+    log_in(page, server, "sagsbehandler2", "demo-sagsbehandler2")
+    response = page.goto(server + "/borger/c1/" + PERIOD)
+    assert response.status == 403
+    assert page.get_by_role("heading", name="Ingen adgang").is_visible()
+    assert "610265" not in page.content()
+    screenshot(page, "caseworker-denied")
+    assert page.goto(server + "/borger/c2/" + PERIOD).status == 200
+    assert AuditEntry.objects.filter(action="afvist-borger", username="sagsbehandler2", citizens=["c1"]).exists()

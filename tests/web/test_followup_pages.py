@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
@@ -11,9 +12,10 @@ from django.test import Client
 from support.world import write_world
 
 from dispo.services.demo import create_demo_users
+from dispo.services.grants import change_grant
 from dispo.services.importing import import_ledger
 from dispo.services.ledger import Ledger
-from dispo.store.models import AuditEntry
+from dispo.store.models import AuditEntry, Grant
 
 pytestmark = pytest.mark.django_db
 PERIOD = "?aar=2025&dato=2025-06-30"
@@ -113,3 +115,39 @@ def test_the_follow_up_downloads_as_xlsx_with_its_totals(users: dict[str, str]) 
     assert sheet.freeze_panes == "A2"
     # The table carries its own total per level; a summed row below it would count everything four times.
     assert not any(r[0] == "I alt" for r in rows)
+
+
+def test_the_citizen_page_says_whether_the_citizen_is_an_expensive_case(users: dict[str, str]) -> None:
+    client = logged_in(users, "controller")
+    page = client.get("/borger/c1/" + PERIOD).content.decode()
+    # c1: 456,000 at a private provider, far below 1/12 of the first threshold every month; net of the
+    # 5 % VAT compensation: 456,000 × 0.95 = 433,200.
+    assert "Nej: ingen statsrefusion i 2025" in page
+    assert "433.200 kr." in page
+    grant = Grant.objects.get(grant_id="g2")
+    change_grant(grant, {"price_basis": "dag", "rate": Decimal("10000"), "hours_per_week": None}, "Døgntilbud", "t")
+    page = client.get("/borger/c2/" + PERIOD).content.decode()
+    # c2 now costs 10,000 a day from April to September (own provider, no VAT). 2025 thresholds (estimated)
+    # 960,000 / 1,880,000 / 2,370,000 → 80,000 / 156,666.67 / 197,500 a month. A 30-day month (300,000):
+    # 0.25 × 76,666.67 + 0.5 × 40,833.33 + 0.75 × 102,500 = 116,458.33; a 31-day month adds 0.75 × 10,000.
+    # April, June, September: 3 × 116,458.33; May, July, August: 3 × 123,958.33 → 721,250.
+    assert "Ja: forventet statsrefusion 721.250 kr. i 2025 (udgift op til 2,0 mio. kr.)" in page
+    assert "1.108.750 kr." in page
+
+
+def test_the_citizens_grants_and_a_grants_months_download(users: dict[str, str]) -> None:
+    client = logged_in(users, "controller")
+    sheet = openpyxl.load_workbook(io.BytesIO(client.get("/borger/c1/" + PERIOD + "&format=xlsx").content)).active
+    assert sheet is not None
+    header = [c.value for c in sheet[1]]
+    rows = [r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] in ("g1", "g3")]
+    assert sum(r[header.index("forecast")] for r in rows) == pytest.approx(456_000)
+    months = client.get("/bevilling/g1/" + PERIOD + "&format=csv").content.decode("utf-8-sig").splitlines()
+    assert len(months) == 13
+    assert AuditEntry.objects.filter(action="bevilling", arguments__format="csv").exists()
+
+
+def test_a_caseworker_starts_on_their_own_caseload(users: dict[str, str]) -> None:
+    response = logged_in(users, "sagsbehandler2").get("/")
+    assert response.status_code == 302
+    assert response["Location"] == "/rapporter/sagsbehandlere/sb2/"

@@ -14,12 +14,35 @@ from dispo.domain.paragraphs import label
 from dispo.engine.forecast import forecast_months
 from dispo.services import current
 from dispo.services.grants import change_rows
+from dispo.services.mi.expensive_cases import cost_bracket
 from dispo.store.access import Role, roles_of
 from dispo.store.models import AuditEntry, Citizen, Grant
 from dispo.web.timeline import timeline
-from dispo.web.views.common import period
+from dispo.web.views.common import download, period
 
 EDITORS = {Role.CONTROLLER, Role.ADMINISTRATOR, Role.CASEWORKER}
+CITIZEN_COLUMNS = (
+    "grant_id",
+    "paragraph",
+    "label",
+    "provider_id",
+    "price_basis",
+    "rate",
+    "start",
+    "end",
+    "status",
+    "probability",
+    "actual_to_date",
+    "remaining",
+    "forecast",
+    "fte",
+    "gross",
+    "own_payment",
+    "other_municipality",
+    "vat_compensation",
+    "sde_reimbursement",
+    "net",
+)
 
 
 def may_edit(user: object) -> bool:
@@ -47,8 +70,12 @@ def citizen_detail(request: HttpRequest, citizen_id: str) -> HttpResponse:
         .sort("start")
         .with_columns(label=pl.col("paragraph").map_elements(label, return_dtype=pl.String))
     )
+    fmt = request.GET.get("format")
+    if fmt in ("xlsx", "csv"):
+        return download(lines.select(CITIZEN_COLUMNS), fmt, f"borger-{citizen_id}-{year}")
     grants = Grant.objects.filter(citizen=citizen).select_related("provider", "caseworker").order_by("start")
-    totals = lines.select(pl.col("actual_to_date", "remaining", "forecast", "fte").sum()).row(0, named=True)
+    money = ["actual_to_date", "remaining", "forecast", "fte", "gross", "sde_reimbursement", "net"]
+    totals = lines.select(pl.col(money).sum()).row(0, named=True)
     context = {
         "citizen": citizen,
         "lines": lines.to_dicts(),
@@ -56,6 +83,7 @@ def citizen_detail(request: HttpRequest, citizen_id: str) -> HttpResponse:
         "timeline": timeline(grants, year, as_of),
         "may_edit": may_edit(request.user),
         "totals": totals,
+        "cost_bracket": lines.select(cost_bracket(pl.col("gross").sum())).item(),
         "year": year,
         "as_of": as_of,
     }
@@ -82,6 +110,9 @@ def grant_detail(request: HttpRequest, grant_id: str) -> HttpResponse:
         .sort("month")
         .collect()
     )
+    fmt = request.GET.get("format")
+    if fmt in ("xlsx", "csv"):
+        return download(months, fmt, f"bevilling-{grant_id}-{year}")
     totals: dict[str, Any] = months.select(
         pl.col("days", "computed", "actual_to_date", "remaining", "forecast").sum()
     ).row(0, named=True)

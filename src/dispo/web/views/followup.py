@@ -5,15 +5,16 @@ from __future__ import annotations
 import polars as pl
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
 from dispo.domain.paragraphs import UnknownParagraph, paragraph
 from dispo.domain.target_groups import target_groups
 from dispo.services import current
-from dispo.store.access import Role
-from dispo.store.models import AuditEntry, Grant
-from dispo.web.views.common import download, period, require_role
+from dispo.store.access import Role, roles_of
+from dispo.store.models import AuditEntry, Caseworker, Grant
+from dispo.web.views.common import download, period
 from dispo.web.views.dashboard import budget_chart
 
 FOLLOWUP_HEADERS = {
@@ -36,7 +37,8 @@ MANAGEMENT = (Role.CONTROLLER, Role.ADMINISTRATOR, Role.LEADER, Role.ANALYST)
 
 @login_required
 def followup(request: HttpRequest) -> HttpResponse:
-    require_role(request, *MANAGEMENT)
+    if not roles_of(request.user) & set(MANAGEMENT):
+        return redirect(home_of(request.user))
     year, as_of = period(request)
     fmt = request.GET.get("format")
     if fmt in ("xlsx", "csv"):
@@ -52,6 +54,14 @@ def followup(request: HttpRequest) -> HttpResponse:
         "as_of": as_of,
     }
     return render(request, "dispo/followup.html", context)
+
+
+def home_of(user: object) -> str:
+    """Where a user without the management roles starts: a caseworker on their own caseload report."""
+    caseworker = Caseworker.objects.filter(user=user).first()
+    if caseworker is not None:
+        return reverse("report-caseworker", args=[caseworker.caseworker_id])
+    return reverse("reports")
 
 
 @login_required
