@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import polars as pl
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -56,7 +58,7 @@ def followup(request: HttpRequest) -> HttpResponse:
     return render(request, "dispo/followup.html", context)
 
 
-def home_of(user: object) -> str:
+def home_of(user: Any) -> str:
     """Where a user without the management roles starts: a caseworker on their own caseload report."""
     caseworker = Caseworker.objects.filter(user=user).first()
     if caseworker is not None:
