@@ -122,6 +122,10 @@ def paragraph_grants(request: HttpRequest, code: str) -> HttpResponse:
         "lines": lines.to_dicts(),
         "totals": totals,
         "citizens": lines["citizen_id"].n_unique(),
+        # One link per row and column: built from the reversed root once, not reversed per row.
+        "citizen_root": reverse("citizen", args=["x"]).removesuffix("x/"),
+        "grant_root": reverse("grant", args=["x"]).removesuffix("x/"),
+        "period_query": f"?aar={year}&dato={as_of.isoformat()}",
         "year": year,
         "as_of": as_of,
     }
