@@ -27,5 +27,10 @@ SEES_EVERY_CITIZEN = frozenset({Role.ADMINISTRATOR, Role.CONTROLLER})
 def roles_of(user: Any) -> set[Role]:
     if user is None or not user.is_authenticated:
         return set()
-    names = set(user.groups.values_list("name", flat=True))
-    return {role for role in Role if role.value in names}
+    cached: set[Role] | None = getattr(user, "_dispo_roles", None)
+    if cached is None:
+        # Asked several times per request (menu, page, visible_to): one query per user object.
+        names = set(user.groups.values_list("name", flat=True))
+        cached = {role for role in Role if role.value in names}
+        user._dispo_roles = cached
+    return set(cached)
