@@ -199,6 +199,32 @@ def demo(port: int, seed: int, no_serve: bool) -> None:
     serve(application, host="127.0.0.1", port=port, threads=4, ident="dispo")
 
 
+@cli.command(name="create-admin")
+@click.argument("username")
+@click.password_option(prompt="Adgangskode", confirmation_prompt="Gentag adgangskoden")
+def create_admin(username: str, password: str) -> None:
+    """Opret (eller nulstil) en systemadministrator: den første bruger på en ny installation."""
+    _setup_django()
+    from django.contrib.auth.models import Group, User
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+    from django.core.management import call_command
+
+    from dispo.store.access import Role
+
+    call_command("migrate", verbosity=0)
+    user = User.objects.filter(username=username).first() or User(username=username)
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise click.BadParameter(" ".join(error.messages), param_hint="adgangskode") from None
+    user.set_password(password)
+    user.is_active = True
+    user.save()
+    user.groups.add(Group.objects.get_or_create(name=Role.ADMINISTRATOR.value)[0])
+    click.echo(f"{username} er systemadministrator.")
+
+
 def main() -> None:
     cli()
 

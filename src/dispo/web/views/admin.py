@@ -35,14 +35,6 @@ from dispo.web.views.common import download, require_role
 
 AUDIT_PAGE_SIZE = 50
 ROLE_CHOICES = [(role.value, LABELS[role]) for role in Role]
-PASSWORD_VALIDATORS = password_validation.get_password_validators(
-    [
-        {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-        {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
-        {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-        {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-    ]
-)
 _CPR = re.compile(r"(?<!\d)(\d{6})-?(\d{4})(?!\d)")
 AUDIT_HEADERS = {
     "at": "Tidspunkt",
@@ -117,7 +109,7 @@ class UserForm(forms.Form):
             last_name=self.cleaned_data.get("last_name", ""),
         )
         try:
-            password_validation.validate_password(password, candidate, PASSWORD_VALIDATORS)
+            password_validation.validate_password(password, candidate)
         except ValidationError as error:
             self.add_error(field, error)
 
