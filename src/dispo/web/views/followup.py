@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import polars as pl
@@ -116,10 +117,15 @@ def paragraph_grants(request: HttpRequest, code: str) -> HttpResponse:
     if fmt in ("xlsx", "csv"):
         return download(lines.select(columns), fmt, f"{code}-{year}")
     totals = lines.select(pl.col("actual_to_date", "remaining", "forecast", "fte").sum()).row(0, named=True)
+    # The table is the same for everyone who sees the same grants: the template caches it per ledger version,
+    # period, paragraph, target group and set of visible grants, and renders the rows only when it has to.
+    seen = hashlib.sha256("\n".join(sorted(lines["grant_id"].to_list())).encode()).hexdigest()
     context = {
         "paragraph": para,
         "group": target_groups().get(group or ""),
-        "lines": lines.to_dicts(),
+        "lines": SimpleLazyObject(lines.to_dicts),
+        "line_count": lines.height,
+        "cache_key": f"{current.version()}:{code}:{group}:{seen}",
         "totals": totals,
         "citizens": lines["citizen_id"].n_unique(),
         # One link per row and column: built from the reversed root once, not reversed per row.
