@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -37,3 +39,17 @@ def page(browser: object) -> Iterator[object]:
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def server(live_server: Any, tmp_path: Path) -> str:
+    """The live server on the hand-worked ledger of support/world.py, with the demo users."""
+    from support.world import write_world
+
+    from dispo.services.demo import create_demo_users
+    from dispo.services.importing import import_ledger
+    from dispo.services.ledger import Ledger
+
+    import_ledger(Ledger.from_folder(write_world(tmp_path / "world")), user="test", reason="Import")
+    create_demo_users()
+    return str(live_server.url)

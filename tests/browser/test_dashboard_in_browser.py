@@ -2,34 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
-from support.screens import screenshot
-from support.world import write_world
-
-from dispo.services.demo import create_demo_users
-from dispo.services.importing import import_ledger
-from dispo.services.ledger import Ledger
+from support.screens import log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PERIOD = "?aar=2025&dato=2025-06-30"
-
-
-@pytest.fixture
-def server(live_server: Any, tmp_path: Path) -> str:
-    import_ledger(Ledger.from_folder(write_world(tmp_path / "world")), user="test", reason="Import")
-    create_demo_users()
-    return str(live_server.url)
-
-
-def log_in(page: Any, server: str, username: str, password: str) -> None:
-    page.goto(server + "/login/")
-    page.get_by_label("Brugernavn").fill(username)
-    page.get_by_label("Adgangskode").fill(password)
-    page.get_by_role("button", name="Log ind").click()
-    page.wait_for_load_state()
 
 
 def test_a_leader_reads_the_overview_and_drills_into_a_paragraph(page: Any, server: str) -> None:

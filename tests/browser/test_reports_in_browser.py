@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support.screens import screenshot
+from support.screens import log_in, screenshot
 
 from dispo.services.demo import create_demo_users
 from dispo.services.importing import import_ledger
@@ -22,14 +22,6 @@ def server(live_server: Any) -> str:
     import_ledger(Ledger.from_folder(WORLD), user="test", reason="Import")
     create_demo_users()
     return str(live_server.url)
-
-
-def log_in(page: Any, server: str, username: str, password: str) -> None:
-    page.goto(server + "/login/")
-    page.get_by_label("Brugernavn").fill(username)
-    page.get_by_label("Adgangskode").fill(password)
-    page.get_by_role("button", name="Log ind").click()
-    page.wait_for_load_state()
 
 
 def test_controller_opens_every_report_and_drills_down(page: Any, server: str) -> None:

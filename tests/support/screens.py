@@ -1,4 +1,4 @@
-"""Screenshots of pages under test, kept in var/screenshots/ for a person to look at."""
+"""Helpers for browser tests: logging in, and screenshots kept in var/screenshots/ for a person to look at."""
 
 from __future__ import annotations
 
@@ -14,3 +14,12 @@ def screenshot(page: Any, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def log_in(page: Any, server: str, username: str, password: str) -> None:
+    """Log in through the login form as a user would."""
+    page.goto(server + "/login/")
+    page.get_by_label("Brugernavn").fill(username)
+    page.get_by_label("Adgangskode").fill(password)
+    page.get_by_role("button", name="Log ind").click()
+    page.wait_for_load_state()
