@@ -80,6 +80,8 @@ def test_a_refused_grant_shows_each_message_beside_its_field(page: Any, server: 
     page.goto(server + "/registrering/borger/c2/ny-bevilling/" + PERIOD)
     page.get_by_label("Paragraf").select_option("SEL85")
     page.get_by_label("Prisgrundlag").select_option("time")
+    # Let the rate proposal that the choices above asked for arrive before typing over it.
+    page.wait_for_load_state("networkidle")
     page.get_by_label("Takst (kr.)").fill("-350")
     page.locator("#id_start").fill("2025-10-01")
     page.get_by_label("Slut (sidste dag)").fill("2025-09-01")

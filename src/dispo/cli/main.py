@@ -23,6 +23,9 @@ def _setup_django() -> None:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dispo.web.settings")
     django.setup()
+    from django.conf import settings
+
+    settings.VAR_DIR.mkdir(parents=True, exist_ok=True)  # where the embedded SQLite database lives
 
 
 def _iso_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
@@ -132,25 +135,44 @@ def synth(size: str, seed: int, out: Path, today: date | None) -> None:
 
 
 @cli.command(name="import")
-@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("source", type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--profile",
+    help="Importprofil for en eksport fra et kildesystem (CSV eller XLSX): en medfølgende (nexus, "
+    "boern-og-voksne, prisme) eller stien til en YAML-fil. Uden --profile er SOURCE en mappe med kanoniske CSV-filer.",
+)
 @click.option("--reason", default="Import af kanoniske filer", show_default=True, help="Begrundelse i historikken.")
 @click.option("--user", default="cli", show_default=True)
-def import_(folder: Path, reason: str, user: str) -> None:
-    """Indlæs en mappe med kanoniske CSV-filer i databasen: alt eller intet, og to gange ændrer intet."""
+def import_(source: Path, profile: str | None, reason: str, user: str) -> None:
+    """Indlæs en mappe med kanoniske CSV-filer, eller med --profile en eksport fra et kildesystem: alt eller
+    intet, og to gange ændrer intet."""
     _setup_django()
     from django.core.management import call_command
 
     from dispo.services.importing import import_ledger
+    from dispo.services.profiles.service import import_file
 
     call_command("migrate", verbosity=0)
+    if profile is None and not source.is_dir():
+        raise click.UsageError("Uden --profile skal SOURCE være en mappe med kanoniske CSV-filer.")
     try:
-        result = import_ledger(Ledger.from_folder(folder), user=user, reason=reason)
+        if profile is None:
+            result = import_ledger(Ledger.from_folder(source), user=user, reason=reason)
+        else:
+            with click.progressbar(length=1, label="Skriver betalinger", file=sys.stderr) as bar:
+
+                def progress(done: int, total: int) -> None:
+                    bar.length = total
+                    bar.update(done - bar.pos)
+
+                result = import_file(profile, source, user=user, reason=reason, progress=progress)
     except canonical.InvalidData as error:
         click.echo(str(error), err=True)
         sys.exit(2)
     for table, rows in result.counts.items():
         click.echo(f"{table}: {rows} rækker læst")
     click.echo(f"bevillinger: {result.grants_created} nye, {result.grants_changed} ændrede")
+    click.echo(f"betalinger: {result.payments_added} nye")
 
 
 @cli.command()
@@ -176,7 +198,6 @@ def demo(port: int, seed: int, no_serve: bool) -> None:
 
     from dispo.services.demo import create_demo_users, load_demo_world
 
-    settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
     call_command("migrate", verbosity=0)
     today = date.today()
     click.echo(f"Opretter {settings.MUNICIPALITY_NAME} (syntetiske data) …")

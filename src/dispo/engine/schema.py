@@ -93,3 +93,21 @@ TABLES: dict[str, dict[str, type[pl.DataType] | pl.DataType]] = {
 def empty(table: str) -> pl.DataFrame:
     """An empty frame of a canonical table, for optional inputs that were not given."""
     return pl.DataFrame(schema=TABLES[table])
+
+
+POSTINGS: dict[str, type[pl.DataType] | pl.DataType] = {
+    "account_function": pl.String,
+    "period": pl.String,
+    "booked_on": pl.Date,
+    "amount": pl.Float64,
+    "account": pl.String,
+    "voucher": pl.String,
+    "cpr": pl.String,
+    "text": pl.String,
+}
+"""Postings from the finance system (Prisme, Opus …): what was booked on each function of the chart of accounts.
+
+Not a ledger table (not in `TABLES`): a posting belongs to an account, not to a grant, so the forecast never
+reads it; it is the third source of the ottetals-kontrol beside the case system's grants and the settlement
+system's payments. See docs/data-formats.md, postings.csv.
+"""

@@ -98,7 +98,7 @@ def _totals_row(ws: Any, table: pl.DataFrame, label: Any, styles: Mapping[str, A
 def to_text(table: pl.DataFrame) -> str:
     """A readable table for the terminal, money rounded to whole kroner for the eye only."""
     shown = table.with_columns(
-        pl.col(name).round(0 if FORMATS[name] == MONEY else 3)
+        pl.col(name).round(0).cast(pl.Int64) if FORMATS[name] == MONEY else pl.col(name).round(3)
         for name in table.columns
         if name in FORMATS and table.schema[name] == pl.Float64
     )

@@ -7,12 +7,12 @@ saying so; unchanged ones get none, which is what makes a re-import a no-op.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Model
 
 from dispo.domain import cpr as cpr_rules
@@ -24,6 +24,12 @@ from dispo.store.loading import load_table
 from dispo.store.models import LedgerVersion
 
 BATCH = 5000
+PAYMENT_BATCH = 50_000
+"""Payment rows per INSERT batch (SQLite) or COPY chunk (PostgreSQL): the progress bar moves per batch."""
+SQLITE_CACHE_KIB = -65_536
+"""SQLite's page cache while payments are written: 64 MiB (a negative cache_size counts KiB)."""
+Progress = Callable[[int, int], None]
+"""`progress(rows written, rows to write)`: called as the payments, the bulk of any import, are written."""
 GRANT_FIELDS = (
     "paragraph",
     "target_group",
@@ -50,6 +56,8 @@ class ImportResult:
     counts: dict[str, int] = field(default_factory=dict)
     grants_created: int = 0
     grants_changed: int = 0
+    payments_added: int = 0
+    """Payment rows that were not stored before (the rest were already there: the same file imported again)."""
 
 
 def _keys(model: type[Model], key: str) -> dict[str, int]:
@@ -70,7 +78,8 @@ def _blank(value: Any) -> Any:
     return "" if value is None else value
 
 
-def _existing_keys() -> dict[str, list[str]]:
+def existing_keys() -> dict[str, list[str]]:
+    """The keys already stored, which the rows of an import may point at."""
     return {
         "citizens": list(m.Citizen.objects.values_list("citizen_id", flat=True)),
         "providers": list(m.Provider.objects.values_list("provider_id", flat=True)),
@@ -80,9 +89,9 @@ def _existing_keys() -> dict[str, list[str]]:
     }
 
 
-def import_ledger(ledger: Ledger, user: str, reason: str) -> ImportResult:
+def import_ledger(ledger: Ledger, user: str, reason: str, progress: Progress | None = None) -> ImportResult:
     """Validate `ledger` against itself and what is stored, then write it in one transaction."""
-    problems = canonical.reference_problems(dict(ledger.tables), _existing_keys())
+    problems = canonical.reference_problems(dict(ledger.tables), existing_keys())
     if problems:
         raise canonical.InvalidData(problems)
     result = ImportResult({t: f.height for t, f in ledger.tables.items()})
@@ -93,7 +102,7 @@ def import_ledger(ledger: Ledger, user: str, reason: str) -> ImportResult:
         _import_citizens(ledger["citizens"])
         _import_grants(ledger["grants"], user, reason, result)
         _import_rates(ledger["rates"])
-        _import_payments(ledger["payments"])
+        result.payments_added = _import_payments(ledger["payments"], progress)
         _import_budgets(ledger["budgets"])
         LedgerVersion.bump()
     return result
@@ -226,29 +235,105 @@ def _import_rates(rates: pl.DataFrame) -> None:
 
 
 def payment_keys(payments: pl.DataFrame) -> Iterable[str]:
-    """A stable key per payment row: its content plus how many identical rows came before it in the file."""
-    occurrence = pl.int_range(pl.len()).over("grant_id", "service_month", "booked_on", "amount")
+    """A stable key per payment row: its content plus how many identical rows came before it in the file.
+
+    The key is SHA-256 of text that only depends on the values, so it stays the same across versions of dispo
+    and of Polars; identical rows are rare, so their running count is computed for those rows alone.
+    """
     content = pl.concat_str(
         ["grant_id", "service_month", pl.col("booked_on").cast(pl.String), pl.col("amount").cast(pl.String)],
         separator="|",
     )
-    texts = payments.select(pl.concat_str([content, occurrence.cast(pl.String)], separator="#")).to_series()
-    return (hashlib.sha256(t.encode()).hexdigest()[:40] for t in texts)
+    rows = payments.select(content.alias("content")).with_row_index("i")
+    repeated = rows.filter(pl.col("content").is_duplicated())
+    occurrence = repeated.select("i", pl.int_range(pl.len(), dtype=pl.UInt32).over("content").alias("occurrence"))
+    texts = rows.join(occurrence, on="i", how="left").sort("i")
+    texts = texts.select(pl.concat_str(["content", pl.col("occurrence").fill_null(0).cast(pl.String)], separator="#"))
+    return (hashlib.sha256(t.encode()).hexdigest()[:40] for t in texts.to_series().to_list())
 
 
-def _import_payments(payments: pl.DataFrame) -> None:
-    ids = _keys(m.Grant, "grant_id")
-    rows = [
-        m.Payment(
-            grant_id=ids[r["grant_id"]],
-            service_month=r["service_month"],
-            booked_on=r["booked_on"],
-            amount=round(r["amount"], 2),
-            import_key=key,
+def _payment_rows(payments: pl.DataFrame) -> pl.DataFrame:
+    """The payments as the store's columns: the grant's database id, ISO date text, kroner with øre, the key."""
+    ids = pl.DataFrame(
+        list(m.Grant.objects.values_list("grant_id", "id")),
+        schema={"grant_id": pl.String, "grant_pk": pl.Int64},
+        orient="row",
+    )
+    keys = pl.Series("import_key", list(payment_keys(payments)), dtype=pl.String)
+    return (
+        payments.with_columns(keys)
+        .join(ids, on="grant_id", how="left", maintain_order="left")
+        .select(
+            "grant_pk",
+            "service_month",
+            pl.col("booked_on").dt.strftime("%Y-%m-%d"),
+            pl.col("amount").round(2),
+            "import_key",
         )
-        for r, key in zip(payments.iter_rows(named=True), payment_keys(payments), strict=True)
-    ]
-    m.Payment.objects.bulk_create(rows, batch_size=BATCH, ignore_conflicts=True)
+    )
+
+
+def _import_payments(payments: pl.DataFrame, progress: Progress | None) -> int:
+    """Insert the payments not stored yet (by `import_key`); returns how many were new.
+
+    No model instance per row: one prepared INSERT … ON CONFLICT DO NOTHING for a batch of plain tuples on
+    SQLite, COPY into a temporary table and one INSERT … SELECT on PostgreSQL. Rows go in the order of their
+    key, so the unique index on it grows at its end instead of at random (three times faster on PostgreSQL).
+    It runs inside the import's transaction, so a process killed halfway leaves nothing behind.
+    """
+    if payments.is_empty():
+        return 0
+    rows = _payment_rows(payments).sort("import_key")
+    table = m.Payment._meta.db_table
+    columns = "grant_id, service_month, booked_on, amount, import_key"
+    if connection.vendor == "postgresql":
+        return _copy_payments(rows, table, columns, progress)
+    return _insert_payments(rows, table, columns, progress)
+
+
+def _insert_payments(rows: pl.DataFrame, table: str, columns: str, progress: Progress | None) -> int:
+    """SQLite: batches of tuples through one prepared statement, with a page cache large enough to hold the
+    indexes being written (the default 2 MiB makes SQLite write the same pages to the log again and again)."""
+    added, total = 0, rows.height
+    sql = f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s) ON CONFLICT (import_key) DO NOTHING"
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        (previous,) = cursor.fetchone()
+        cursor.execute(f"PRAGMA cache_size = {SQLITE_CACHE_KIB}")
+        try:
+            for start in range(0, total, PAYMENT_BATCH):
+                batch = rows.slice(start, PAYMENT_BATCH)
+                cursor.executemany(sql, batch.rows())
+                added += max(cursor.rowcount, 0)
+                if progress is not None:
+                    progress(start + batch.height, total)
+        finally:
+            cursor.execute(f"PRAGMA cache_size = {int(previous)}")
+    return added
+
+
+def _copy_payments(rows: pl.DataFrame, table: str, columns: str, progress: Progress | None) -> int:
+    """PostgreSQL: COPY the rows into a temporary table (its fastest way in), then one INSERT … SELECT that
+    skips the keys already stored."""
+    total = rows.height
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMPORARY TABLE import_payment (grant_id bigint, service_month varchar(7), booked_on date, "
+            "amount numeric(16, 2), import_key varchar(64)) ON COMMIT DROP"
+        )
+        with cursor.cursor.copy(f"COPY import_payment ({columns}) FROM STDIN WITH (FORMAT csv)") as copy:
+            for start in range(0, total, PAYMENT_BATCH):
+                batch = rows.slice(start, PAYMENT_BATCH)
+                copy.write(batch.write_csv(include_header=False))
+                if progress is not None:
+                    progress(start + batch.height, total)
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM import_payment ORDER BY import_key "
+            "ON CONFLICT (import_key) DO NOTHING"
+        )
+        added: int = cursor.rowcount
+        cursor.execute("DROP TABLE import_payment")
+    return max(added, 0)
 
 
 def _import_budgets(budgets: pl.DataFrame) -> None:
