@@ -117,7 +117,9 @@ USE_TZ = True
 USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+# Static files are served from the package by WhiteNoise's finders; a collected copy (collectstatic) is only
+# needed behind a separate web server, which then names its folder here.
+STATIC_ROOT = os.environ.get("DISPO_STATIC_ROOT") or None
 WHITENOISE_USE_FINDERS = True
 
 AUTH_PASSWORD_VALIDATORS = [
