@@ -8,6 +8,7 @@ from pathlib import Path
 
 import polars as pl
 
+from dispo.domain.paragraphs import catalogue
 from dispo.engine import schema
 from dispo.services import canonical
 
@@ -44,8 +45,6 @@ class Ledger:
 
     def check(self) -> None:
         """Raise `InvalidData` for rows pointing at keys not in the ledger, or at unknown paragraphs."""
-        from dispo.domain.paragraphs import catalogue
-
         given = dict(self.tables)
         problems = canonical.reference_problems(given) + canonical.paragraph_problems(given, catalogue())
         if problems:
