@@ -6,7 +6,6 @@ import csv
 import io
 import re
 from datetime import datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import openpyxl
@@ -14,31 +13,14 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
-from pytest_django.fixtures import Settings
-from support.world import write_world
+from support.clients import logged_in
 
-from dispo.services.demo import create_demo_users
-from dispo.services.importing import import_ledger
-from dispo.services.ledger import Ledger
 from dispo.store.models import AuditEntry, Caseworker, Citizen, Grant, LeaderUnit, OrgUnit
 from dispo.web.models import LoginFailure
 
 pytestmark = pytest.mark.django_db
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 NEW_PASSWORD = "Rolig-Havørn-2025"
-
-
-@pytest.fixture
-def users(tmp_path: Path, settings: Settings) -> dict[str, str]:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    import_ledger(Ledger.from_folder(write_world(tmp_path / "world")), user="test", reason="Import")
-    return {u.username: u.password for u in create_demo_users()}
-
-
-def logged_in(users: dict[str, str], username: str) -> Client:
-    client = Client()
-    assert client.login(username=username, password=users[username])
-    return client
 
 
 @pytest.fixture

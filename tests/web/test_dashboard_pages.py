@@ -10,38 +10,19 @@ import csv
 import io
 import re
 from datetime import date
-from pathlib import Path
-from typing import Any
 
 import openpyxl
 import pytest
 from django.template.loader import render_to_string
 from django.test import Client
-from support.world import write_world
+from support.clients import logged_in
 
-from dispo.services.demo import create_demo_users
-from dispo.services.importing import import_ledger
-from dispo.services.ledger import Ledger
 from dispo.store.models import AuditEntry
 from dispo.web.views.dashboard import budget_chart
 
 pytestmark = pytest.mark.django_db
 PERIOD = "?aar=2025&dato=2025-06-30"
 PAGE = "/overblik/" + PERIOD
-
-
-@pytest.fixture
-def users(tmp_path: Path, settings: Any) -> dict[str, str]:
-    # The demo users' passwords need no strength here; the default hasher costs seconds per test.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    import_ledger(Ledger.from_folder(write_world(tmp_path / "world")), user="test", reason="Import")
-    return {u.username: u.password for u in create_demo_users()}
-
-
-def logged_in(users: dict[str, str], username: str) -> Client:
-    client = Client()
-    assert client.login(username=username, password=users[username])
-    return client
 
 
 def page(users: dict[str, str], query: str = PERIOD, username: str = "leder") -> str:

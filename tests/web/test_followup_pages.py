@@ -4,33 +4,17 @@ from __future__ import annotations
 
 import io
 from decimal import Decimal
-from pathlib import Path
 
 import openpyxl
 import pytest
 from django.test import Client
-from support.world import write_world
+from support.clients import logged_in
 
-from dispo.services.demo import create_demo_users
 from dispo.services.grants import change_grant
-from dispo.services.importing import import_ledger
-from dispo.services.ledger import Ledger
 from dispo.store.models import AuditEntry, Grant
 
 pytestmark = pytest.mark.django_db
 PERIOD = "?aar=2025&dato=2025-06-30"
-
-
-@pytest.fixture
-def users(tmp_path: Path) -> dict[str, str]:
-    import_ledger(Ledger.from_folder(write_world(tmp_path / "world")), user="test", reason="Import")
-    return {u.username: u.password for u in create_demo_users()}
-
-
-def logged_in(users: dict[str, str], username: str) -> Client:
-    client = Client()
-    assert client.login(username=username, password=users[username])
-    return client
 
 
 def test_the_follow_up_table_needs_a_login(users: dict[str, str]) -> None:

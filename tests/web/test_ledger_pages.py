@@ -12,17 +12,13 @@ import io
 import re
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import openpyxl
 import pytest
 from django.test import Client
-from support.world import write_world
+from support.clients import logged_in
 
-from dispo.services.demo import create_demo_users
-from dispo.services.importing import import_ledger
-from dispo.services.ledger import Ledger
 from dispo.services.providers import add_rate
 from dispo.store.models import AuditEntry, Budget, BudgetChange, Grant, GrantChange, Provider, ProviderRate
 from dispo.web.timeline import AXIS_HEIGHT, LABEL_WIDTH, RIGHT_MARGIN, WIDTH, timeline
@@ -30,19 +26,6 @@ from dispo.web.timeline import AXIS_HEIGHT, LABEL_WIDTH, RIGHT_MARGIN, WIDTH, ti
 pytestmark = pytest.mark.django_db
 PERIOD = "?aar=2025&dato=2025-06-30"
 PLOT = WIDTH - RIGHT_MARGIN - LABEL_WIDTH
-
-
-@pytest.fixture
-def users(tmp_path: Path, settings: Any) -> dict[str, str]:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins; tests only
-    import_ledger(Ledger.from_folder(write_world(tmp_path / "world")), user="test", reason="Import")
-    return {u.username: u.password for u in create_demo_users()}
-
-
-def logged_in(users: dict[str, str], username: str) -> Client:
-    client = Client()
-    assert client.login(username=username, password=users[username])
-    return client
 
 
 def followup_line(client: Client, label: str) -> list[str]:

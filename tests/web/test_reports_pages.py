@@ -11,6 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from django.test import Client
+from support.clients import logged_in
 
 from dispo.services.demo import create_demo_users
 from dispo.services.importing import import_ledger
@@ -26,12 +27,6 @@ PERIOD = "?aar=2025&dato=2025-06-30"
 def users() -> dict[str, str]:
     import_ledger(Ledger.from_folder(WORLD), user="test", reason="Import")
     return {u.username: u.password for u in create_demo_users()}
-
-
-def logged_in(users: dict[str, str], username: str) -> Client:
-    client = Client()
-    assert client.login(username=username, password=users[username])
-    return client
 
 
 def page(client: Client, url: str) -> str:
