@@ -28,6 +28,20 @@ DIMENSIONS: dict[str, list[str]] = {
 BUDGET_KEYS = ("year", "target_group", "paragraph", "unit_id")
 TABLE_COLUMNS = ("budget", "forecast", "diff", "grants", "fte", "avg_price", "citizens")
 """The stable layout of every dimension table after its key columns (gross kroner)."""
+GRANT_LINE_COLUMNS = (
+    "price_basis",
+    "rate",
+    "hours_per_week",
+    "start",
+    "end",
+    "status",
+    "probability",
+    "actual_to_date",
+    "remaining",
+    "forecast",
+    "fte",
+)
+"""A grant's terms and its figures for the year, as the person-level downloads list them after their keys."""
 
 
 def _rule(year: int, group: str) -> SdeRule:

@@ -12,37 +12,18 @@ from django.shortcuts import get_object_or_404, render
 
 from dispo.domain.paragraphs import label
 from dispo.engine.forecast import forecast_months
+from dispo.engine.net import NET_COLUMNS
 from dispo.services import current
 from dispo.services.grants import change_rows
 from dispo.services.mi.expensive_cases import cost_bracket
+from dispo.services.reports import GRANT_LINE_COLUMNS
 from dispo.store.access import Role, roles_of
 from dispo.store.models import AuditEntry, Citizen, Grant
 from dispo.web.timeline import timeline
 from dispo.web.views.common import download, period
 
 EDITORS = {Role.CONTROLLER, Role.ADMINISTRATOR, Role.CASEWORKER}
-CITIZEN_COLUMNS = (
-    "grant_id",
-    "paragraph",
-    "label",
-    "provider_id",
-    "price_basis",
-    "rate",
-    "start",
-    "end",
-    "status",
-    "probability",
-    "actual_to_date",
-    "remaining",
-    "forecast",
-    "fte",
-    "gross",
-    "own_payment",
-    "other_municipality",
-    "vat_compensation",
-    "sde_reimbursement",
-    "net",
-)
+CITIZEN_COLUMNS = ("grant_id", "paragraph", "label", "provider_id", *GRANT_LINE_COLUMNS, *NET_COLUMNS)
 
 
 def may_edit(user: object) -> bool:

@@ -15,6 +15,7 @@ from django.utils.functional import SimpleLazyObject
 from dispo.domain.paragraphs import UnknownParagraph, paragraph
 from dispo.domain.target_groups import target_groups
 from dispo.services import current
+from dispo.services.reports import GRANT_LINE_COLUMNS
 from dispo.store.access import Role, roles_of
 from dispo.store.models import AuditEntry, Caseworker, Grant
 from dispo.web.views.common import download, period
@@ -96,24 +97,7 @@ def paragraph_grants(request: HttpRequest, code: str) -> HttpResponse:
     )
     AuditEntry.record(request, "paragraf-bevillinger", sorted(set(lines["citizen_id"].to_list())))
     fmt = request.GET.get("format")
-    columns = [
-        "grant_id",
-        "citizen_id",
-        "cpr",
-        "provider",
-        "provider_type",
-        "price_basis",
-        "rate",
-        "hours_per_week",
-        "start",
-        "end",
-        "status",
-        "probability",
-        "actual_to_date",
-        "remaining",
-        "forecast",
-        "fte",
-    ]
+    columns = ["grant_id", "citizen_id", "cpr", "provider", "provider_type", *GRANT_LINE_COLUMNS]
     if fmt in ("xlsx", "csv"):
         return download(lines.select(columns), fmt, f"{code}-{year}")
     totals = lines.select(pl.col("actual_to_date", "remaining", "forecast", "fte").sum()).row(0, named=True)
