@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 import polars as pl
 
+from dispo.cli.population import import_population
 from dispo.services import canonical, exports
 from dispo.services.ledger import Ledger
 from dispo.services.reports import DIMENSIONS, forecast_table
@@ -197,11 +198,13 @@ def demo(port: int, seed: int, no_serve: bool) -> None:
     from django.core.management import call_command
 
     from dispo.services.demo import create_demo_users, load_demo_world
+    from dispo.services.population import load_demo_population
 
     call_command("migrate", verbosity=0)
     today = date.today()
     click.echo(f"Opretter {settings.MUNICIPALITY_NAME} (syntetiske data) …")
     load_demo_world(settings.VAR_DIR / "demo-world", today, seed)
+    load_demo_population(settings.VAR_DIR / "demo-world", today)
     users = create_demo_users()
     ledger = _database_ledger()
     table = forecast_table(ledger, today.year, today, "paragraph")
@@ -244,6 +247,9 @@ def create_admin(username: str, password: str) -> None:
     user.save()
     user.groups.add(Group.objects.get_or_create(name=Role.ADMINISTRATOR.value)[0])
     click.echo(f"{username} er systemadministrator.")
+
+
+cli.add_command(import_population)
 
 
 def main() -> None:

@@ -91,3 +91,20 @@ def decompose(before: Frame, after: Frame, keys: list[str], group: str) -> pl.Da
         .sort(keys)
         .collect()
     )
+
+
+def indexed(costs: Frame, population: Frame, base_year: int) -> pl.DataFrame:
+    """The indexed development of expenses per inhabitant: per year of `costs` (`year`, `cost`) with the
+    `inhabitants` of `population` (`year`, `inhabitants`), the cost per inhabitant and its index, 100 in
+    `base_year`. A year without inhabitants, or any year when the base year has none, has no index."""
+    per_inhabitant = pl.when(pl.col("inhabitants") > 0).then(pl.col("cost") / pl.col("inhabitants"))
+    base = pl.col("per_inhabitant").filter(pl.col("year") == base_year).first()
+    return (
+        lazy(costs)
+        .join(lazy(population), on="year", how="left")
+        .with_columns(per_inhabitant=per_inhabitant)
+        .with_columns(index=pl.when(base > 0).then(pl.col("per_inhabitant") / base * 100.0))
+        .select("year", "cost", "inhabitants", "per_inhabitant", "index")
+        .sort("year")
+        .collect()
+    )

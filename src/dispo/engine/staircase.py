@@ -85,12 +85,9 @@ def citizen_steps(grants: Frame, rates: Frame, steps: Frame, day: date) -> pl.La
     )
 
 
-def movements(grants: Frame, rates: Frame, steps: Frame, first: date, second: date) -> pl.DataFrame:
-    """The from-step × to-step matrix between two dates: citizens and their change in yearly cost.
-
-    Step 0 is "not on the staircase": a row from 0 is inflow, a row to 0 outflow. Only combinations that occur
-    are returned (one row each: from_step, to_step, citizens, cost_change).
-    """
+def citizen_movements(grants: Frame, rates: Frame, steps: Frame, first: date, second: date) -> pl.DataFrame:
+    """Per citizen on the staircase on either date: the step on each (0 = not on the staircase) and the yearly
+    cost of their staircase grants on each, with the change. The rows behind each cell of `movements`."""
     before = citizen_steps(grants, rates, steps, first).rename({"step": "from_step", "yearly_cost": "cost_before"})
     after = citizen_steps(grants, rates, steps, second).rename({"step": "to_step", "yearly_cost": "cost_after"})
     return (
@@ -98,12 +95,26 @@ def movements(grants: Frame, rates: Frame, steps: Frame, first: date, second: da
         .with_columns(
             pl.col("from_step").fill_null(OFF_STAIRCASE),
             pl.col("to_step").fill_null(OFF_STAIRCASE),
-            cost_change=pl.col("cost_after").fill_null(0.0) - pl.col("cost_before").fill_null(0.0),
+            pl.col("cost_before", "cost_after").fill_null(0.0),
         )
+        .with_columns(cost_change=pl.col("cost_after") - pl.col("cost_before"))
+        .select("citizen_id", "from_step", "to_step", "cost_before", "cost_after", "cost_change")
+        .sort("from_step", "to_step", "citizen_id")
+        .collect()
+    )
+
+
+def movements(grants: Frame, rates: Frame, steps: Frame, first: date, second: date) -> pl.DataFrame:
+    """The from-step × to-step matrix between two dates: citizens and their change in yearly cost.
+
+    Step 0 is "not on the staircase": a row from 0 is inflow, a row to 0 outflow. Only combinations that occur
+    are returned (one row each: from_step, to_step, citizens, cost_change).
+    """
+    return (
+        citizen_movements(grants, rates, steps, first, second)
         .group_by("from_step", "to_step")
         .agg(pl.len().cast(pl.Int64).alias("citizens"), pl.col("cost_change").sum())
         .sort("from_step", "to_step")
-        .collect()
     )
 
 
@@ -111,19 +122,28 @@ def step_summary(ledger: Frame, day: date) -> pl.DataFrame:
     """Per step of the year's per-grant ledger (with `step`, `fte`, `forecast`, `citizen_id`, `start`, `end`,
     `status`, `price_basis`, `active`): årsværk, unique citizens, expected cost, average price per årsværk, and
     the average duration in months of the grants active on `day` ((day − start) / 30.4375)."""
+    on_steps = lazy(ledger).filter(pl.col("step").is_not_null())
+    return figures_by(on_steps, ["step"], day).drop("grants")
+
+
+def figures_by(ledger: Frame, keys: list[str], day: date) -> pl.DataFrame:
+    """The staircase's five figures per combination of `keys` of a year's per-grant ledger: årsværk, unique
+    citizens (with an active day in the year), expected cost, average price (cost / årsværk, null without
+    årsværk), and average duration in months of the grants active on `day`; with the number of those grants
+    (`grants`), which is how many durations the average is taken over (DESIGN.md §4)."""
     duration = ((pl.lit(day) - pl.col("start")).dt.total_days() / DAYS_PER_MONTH).filter(active_on(day))
     return (
         lazy(ledger)
-        .filter(pl.col("step").is_not_null())
-        .group_by("step")
+        .group_by(keys)
         .agg(
             pl.col("fte").sum(),
             pl.col("citizen_id").filter(pl.col("active")).n_unique().cast(pl.Int64).alias("citizens"),
             pl.col("forecast").sum().alias("cost"),
             duration.mean().alias("avg_duration_months"),
+            duration.len().cast(pl.Int64).alias("grants"),
         )
         .with_columns(avg_price=pl.when(pl.col("fte") > 0).then(pl.col("cost") / pl.col("fte")))
-        .select("step", "fte", "citizens", "cost", "avg_price", "avg_duration_months")
-        .sort("step")
+        .select(*keys, "fte", "citizens", "cost", "avg_price", "avg_duration_months", "grants")
+        .sort(keys, nulls_last=True)
         .collect()
     )

@@ -36,6 +36,11 @@ FORMATS: Mapping[str, str] = {
     "grants": COUNT,
     "citizens": COUNT,
     "fte": RATIO,
+    **dict.fromkeys(("cost", "cost_change", "cost_before", "cost_after", "before", "after", "change"), MONEY),
+    **dict.fromkeys(("volume", "mix", "price", "other", "per_inhabitant"), MONEY),
+    "inhabitants": COUNT,
+    "avg_duration_months": RATIO,
+    "index": RATIO,
 }
 SUMMED = ("budget", "forecast", "diff", "actual_to_date", "remaining", "fte", "grants", *MONEY_COLUMNS)
 

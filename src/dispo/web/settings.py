@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "dispo.store",
+    "dispo.store.population",
+    "dispo.store.staircases",
     "dispo.web",
 ]
 

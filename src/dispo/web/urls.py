@@ -17,4 +17,5 @@ urlpatterns = [
     path("registrering/", include("dispo.web.urls_ledger")),
     path("administration/", include("dispo.web.urls_admin")),
     path("overblik/", include("dispo.web.urls_dashboard")),
+    path("indsatstrappen/", include("dispo.web.urls_staircase")),
 ]

@@ -1,0 +1,1 @@
+"""The administrator's versions of the staircase models (the shipped YAML stays the default)."""
