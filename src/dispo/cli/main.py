@@ -198,6 +198,7 @@ def demo(port: int, seed: int, no_serve: bool) -> None:
     from django.core.management import call_command
 
     from dispo.services.demo import create_demo_users, load_demo_world
+    from dispo.services.followups.demo import seed_demo_followups
     from dispo.services.population import load_demo_population
 
     call_command("migrate", verbosity=0)
@@ -206,6 +207,7 @@ def demo(port: int, seed: int, no_serve: bool) -> None:
     load_demo_world(settings.VAR_DIR / "demo-world", today, seed)
     load_demo_population(settings.VAR_DIR / "demo-world", today)
     users = create_demo_users()
+    seed_demo_followups(today)
     ledger = _database_ledger()
     table = forecast_table(ledger, today.year, today, "paragraph")
     total = exports.danish_number(table["forecast"].sum(), 0)

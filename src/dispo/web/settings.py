@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "dispo.store",
     "dispo.store.population",
     "dispo.store.staircases",
+    "dispo.store.followups",
     "dispo.web",
 ]
 

@@ -17,5 +17,6 @@ urlpatterns = [
     path("registrering/", include("dispo.web.urls_ledger")),
     path("administration/", include("dispo.web.urls_admin")),
     path("overblik/", include("dispo.web.urls_dashboard")),
+    path("opfoelgning/", include("dispo.web.urls_followups")),
     path("indsatstrappen/", include("dispo.web.urls_staircase")),
 ]
