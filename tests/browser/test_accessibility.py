@@ -19,6 +19,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.urls import URLPattern, URLResolver, get_resolver, include, path
 from pytest_django.fixtures import Settings
+from support.reviews import first_item, first_review, reviewed_followup
 from support.screens import screenshot
 from support.world import write_world
 
@@ -60,6 +61,11 @@ EXAMPLES: dict[str, Callable[[], str]] = {
     "user_id": lambda: str(User.objects.get(username="sagsbehandler1").pk),
     "budgetter/pk": lambda: str(Budget.objects.order_by("pk").values_list("pk", flat=True)[0]),
     "takster/pk": _provider_rate,
+    "followup_id": lambda: str(reviewed_followup().pk),
+    "line_id": lambda: str(reviewed_followup().lines.get(level="total").pk),
+    "review_id": lambda: str(first_review().pk),
+    "item_id": lambda: str(first_item().pk),
+    "question_id": lambda: "v-eks-igang",
 }
 _PARAMETER = re.compile(r"([\w-]+/)?<(?:\w+:)?(\w+)>")
 

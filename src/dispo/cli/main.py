@@ -195,11 +195,13 @@ def demo(port: int, seed: int, no_serve: bool) -> None:
     """Opret demokommunen (Eksempel Kommune) i den indlejrede SQLite-database og start webappen."""
     _setup_django()
     from django.conf import settings
+    from django.contrib.auth.models import User
     from django.core.management import call_command
 
     from dispo.services.demo import create_demo_users, load_demo_world
     from dispo.services.followups.demo import seed_demo_followups
     from dispo.services.population import load_demo_population
+    from dispo.services.reviews import seed_demo_reviews
 
     call_command("migrate", verbosity=0)
     today = date.today()
@@ -208,6 +210,7 @@ def demo(port: int, seed: int, no_serve: bool) -> None:
     load_demo_population(settings.VAR_DIR / "demo-world", today)
     users = create_demo_users()
     seed_demo_followups(today)
+    seed_demo_reviews(User.objects.get(username="controller"))
     ledger = _database_ledger()
     table = forecast_table(ledger, today.year, today, "paragraph")
     total = exports.danish_number(table["forecast"].sum(), 0)

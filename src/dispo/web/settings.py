@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "dispo.store.population",
     "dispo.store.staircases",
     "dispo.store.followups",
+    "dispo.store.reviews",
     "dispo.web",
 ]
 

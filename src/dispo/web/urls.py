@@ -17,6 +17,8 @@ urlpatterns = [
     path("registrering/", include("dispo.web.urls_ledger")),
     path("administration/", include("dispo.web.urls_admin")),
     path("overblik/", include("dispo.web.urls_dashboard")),
+    path("sagsgennemgang/", include("dispo.web.urls_reviews")),
+    path("kalender/", include("dispo.web.urls_calendar")),
     path("opfoelgning/", include("dispo.web.urls_followups")),
     path("indsatstrappen/", include("dispo.web.urls_staircase")),
 ]

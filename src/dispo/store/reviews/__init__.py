@@ -1,0 +1,1 @@
+"""The case review (sagsgennemgang) and the controller's calendar settings."""
