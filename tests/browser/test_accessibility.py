@@ -61,6 +61,8 @@ EXAMPLES: dict[str, Callable[[], str]] = {
     "user_id": lambda: str(User.objects.get(username="sagsbehandler1").pk),
     "budgetter/pk": lambda: str(Budget.objects.order_by("pk").values_list("pk", flat=True)[0]),
     "takster/pk": _provider_rate,
+    "pair": lambda: "fag-afregning",
+    "token": lambda: "0" * 32,
     "followup_id": lambda: str(reviewed_followup().pk),
     "line_id": lambda: str(reviewed_followup().lines.get(level="total").pk),
     "review_id": lambda: str(first_review().pk),

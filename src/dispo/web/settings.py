@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "dispo.store.staircases",
     "dispo.store.followups",
     "dispo.store.reviews",
+    "dispo.store.sources",
     "dispo.web",
 ]
 

@@ -21,4 +21,5 @@ urlpatterns = [
     path("kalender/", include("dispo.web.urls_calendar")),
     path("opfoelgning/", include("dispo.web.urls_followups")),
     path("indsatstrappen/", include("dispo.web.urls_staircase")),
+    path("datakilder/", include("dispo.web.urls_sources")),
 ]
