@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 import polars as pl
 
+from dispo.cli.backtest import backtest, import_known
 from dispo.cli.population import import_population
 from dispo.services import canonical, exports
 from dispo.services.ledger import Ledger
@@ -152,6 +153,7 @@ def import_(source: Path, profile: str | None, reason: str, user: str) -> None:
 
     from dispo.services.importing import import_ledger
     from dispo.services.profiles.service import import_file
+    from dispo.store.knowledge.loading import import_known as store_known_dates
 
     call_command("migrate", verbosity=0)
     if profile is None and not source.is_dir():
@@ -159,6 +161,8 @@ def import_(source: Path, profile: str | None, reason: str, user: str) -> None:
     try:
         if profile is None:
             result = import_ledger(Ledger.from_folder(source), user=user, reason=reason)
+            if (source / "known.csv").exists():
+                click.echo(f"kendte datoer: {store_known_dates(source / 'known.csv')} bevillinger")
         else:
             with click.progressbar(length=1, label="Skriver betalinger", file=sys.stderr) as bar:
 
@@ -255,6 +259,8 @@ def create_admin(username: str, password: str) -> None:
 
 
 cli.add_command(import_population)
+cli.add_command(backtest)
+cli.add_command(import_known)
 
 
 def main() -> None:

@@ -13,6 +13,7 @@ from dispo.services.importing import import_ledger
 from dispo.services.ledger import Ledger
 from dispo.services.synth import write_world
 from dispo.store.access import Role
+from dispo.store.knowledge.loading import import_known
 from dispo.store.models import Caseworker, Grant, LeaderUnit, OrgUnit
 
 
@@ -26,11 +27,13 @@ class DemoUser:
 
 
 def load_demo_world(folder: Path, today: date, seed: int = 1) -> None:
-    """Write the synthetic demo world to `folder` and import it (no-op if grants are already stored)."""
+    """Write the synthetic demo world to `folder` and import it with the dates each grant became known (no-op if
+    grants are already stored)."""
     if Grant.objects.exists():
         return
     write_world("demo", seed, folder, today=today)
     import_ledger(Ledger.from_folder(folder), user="demo", reason="Indlæsning af demodata")
+    import_known(folder / "known.csv")
 
 
 @transaction.atomic

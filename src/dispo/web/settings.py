@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "dispo.store.followups",
     "dispo.store.reviews",
     "dispo.store.sources",
+    "dispo.store.knowledge",
     "dispo.web",
 ]
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("bevilling/<str:grant_id>/", citizens.grant_detail, name="grant"),
     path("login/", LockoutLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("rapporter/traefsikkerhed/", include("dispo.web.urls_accuracy")),
     path("rapporter/", include("dispo.web.urls_reports")),
     path("registrering/", include("dispo.web.urls_ledger")),
     path("administration/", include("dispo.web.urls_admin")),

@@ -8,11 +8,16 @@ from typing import BinaryIO
 
 import polars as pl
 
+from dispo.engine.knowledge import KNOWN
 from dispo.engine.schema import TABLES
+
+FILES = {**TABLES, "known": KNOWN}
+"""The canonical tables and known.csv, when each grant became known (for replaying past forecasts)."""
 
 
 class CanonicalFiles:
-    """Open CSV files, one per canonical table, each with its header; `append` adds rows in schema order."""
+    """Open CSV files, one per table of `FILES`, each with its header; `append` adds rows in schema order.
+    `rows` counts the rows written per canonical table."""
 
     def __init__(self, out: Path) -> None:
         self.out = out
@@ -21,7 +26,7 @@ class CanonicalFiles:
 
     def __enter__(self) -> CanonicalFiles:
         self.out.mkdir(parents=True, exist_ok=True)
-        for name, schema in TABLES.items():
+        for name, schema in FILES.items():
             handle = (self.out / f"{name}.csv").open("wb")
             handle.write((",".join(schema) + "\n").encode())
             self.files[name] = handle
@@ -34,7 +39,8 @@ class CanonicalFiles:
             handle.close()
 
     def append(self, name: str, frame: pl.DataFrame) -> None:
-        schema = TABLES[name]
+        schema = FILES[name]
         frame = frame.select(pl.col(column).cast(dtype) for column, dtype in schema.items())
         frame.write_csv(self.files[name], include_header=False, float_precision=2, date_format="%Y-%m-%d")
-        self.rows[name] += frame.height
+        if name in self.rows:
+            self.rows[name] += frame.height

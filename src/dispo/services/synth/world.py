@@ -13,6 +13,7 @@ from .casework import assign
 from .citizens import register
 from .costs import calibration_factors, months, price_levels, priced, rate_changes
 from .grants import EXPECTED, STATUSES, draw_grants
+from .knowledge import STREAM, known_dates
 from .organisation import caseworkers, providers, units
 from .payments import payments
 from .places import Place
@@ -104,6 +105,7 @@ def build(m: Municipality, seed: int, tl: Timeline) -> dict[str, pl.DataFrame]:
             )
         ),
         "budgets": budgets(rng, rows, PAIR_TABLE, tl, code),
+        "known": known_dates(np.random.default_rng([seed, m.index, STREAM]), grants, tl),
     }
 
 
