@@ -206,6 +206,7 @@ def demo(port: int, seed: int, no_serve: bool) -> None:
     from dispo.services.followups.demo import seed_demo_followups
     from dispo.services.population import load_demo_population
     from dispo.services.reviews import seed_demo_reviews
+    from dispo.services.screening.demo import seed_demo as seed_demo_screening
 
     call_command("migrate", verbosity=0)
     today = date.today()
@@ -215,6 +216,7 @@ def demo(port: int, seed: int, no_serve: bool) -> None:
     users = create_demo_users()
     seed_demo_followups(today)
     seed_demo_reviews(User.objects.get(username="controller"))
+    seed_demo_screening(today.year, today, seed)
     ledger = _database_ledger()
     table = forecast_table(ledger, today.year, today, "paragraph")
     total = exports.danish_number(table["forecast"].sum(), 0)

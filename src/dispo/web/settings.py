@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "dispo.store",
     "dispo.store.population",
+    "dispo.store.screening",
     "dispo.store.staircases",
     "dispo.store.followups",
     "dispo.store.reviews",

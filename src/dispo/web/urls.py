@@ -20,6 +20,7 @@ urlpatterns = [
     path("overblik/", include("dispo.web.urls_dashboard")),
     path("sagsgennemgang/", include("dispo.web.urls_reviews")),
     path("kalender/", include("dispo.web.urls_calendar")),
+    path("screening/", include("dispo.web.urls_screening")),
     path("opfoelgning/", include("dispo.web.urls_followups")),
     path("indsatstrappen/", include("dispo.web.urls_staircase")),
     path("datakilder/", include("dispo.web.urls_sources")),
