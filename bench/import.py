@@ -3,15 +3,15 @@ database's own bulk path as reference.
 
     .venv/bin/python bench/import.py [--database sqlite|postgresql|both] [--repeat 3]
 
-Prepares once, in var/bench/import/: the large synthetic world (as bench/forecast.py: `dispo synth --size large
---seed 1`, today 2026-09-30), and 1,000,000 payment rows from it (the world's payments that find exactly one grant
-by CPR number, paragraph, provider and month, topped up with copies booked a day later) written twice: as a
-canonical payments.csv, and as a settlement system's export for the shipped `boern-og-voksne` profile
-(Windows-1252, `;`, `1.234,56`, dd-mm-yyyy, the CPR number, the paragraph as "§ 108", the provider). For each
-database it creates a fresh one (SQLite var/bench/import/dispo.sqlite3; PostgreSQL database `dispo_bench` on the
-server of DISPO_BENCH_POSTGRES_URL, default postgresql://postgres@127.0.0.1:5432) holding the world without its
-payments, then measures, each as the median of --repeat runs from that same state (payments deleted between
-runs, not timed):
+Prepares once, in var/bench/import/ (or $DISPO_BENCH_DIR/import/): the large synthetic world (as
+bench/forecast.py: `dispo synth --size large --seed 1`, today 2026-09-30), and 1,000,000 payment rows from it (the
+world's payments that find exactly one grant by CPR number, paragraph, provider and month, topped up with copies
+booked a day later) written twice: as a canonical payments.csv, and as a settlement system's export for the
+shipped `boern-og-voksne` profile (Windows-1252, `;`, `1.234,56`, dd-mm-yyyy, the CPR number, the paragraph as
+"§ 108", the provider). For each database it creates a fresh one (SQLite var/bench/import/dispo.sqlite3;
+PostgreSQL database `dispo_bench`, or $DISPO_BENCH_POSTGRES_DB, on the server of DISPO_BENCH_POSTGRES_URL, default
+postgresql://postgres@127.0.0.1:5432) holding the world without its payments, then measures, each as the median
+of --repeat runs from that same state (payments deleted between runs, not timed):
 
 - canonical: read and validate payments.csv, then write it (`Ledger.from_files` + `import_ledger`);
 - profile: read, map, match to grants and validate the settlement export, then write it (`import_file`);
@@ -38,8 +38,11 @@ import polars as pl
 
 TODAY = date(2026, 9, 30)
 ROOT = Path(__file__).resolve().parent.parent
-WORK = ROOT / "var" / "bench" / "import"
-WORLD = ROOT / "var" / "bench" / "large-1"
+BENCH = Path(os.environ.get("DISPO_BENCH_DIR", ROOT / "var" / "bench"))
+"""Where the world and the files are kept between runs (DISPO_BENCH_DIR, default var/bench/)."""
+WORK = BENCH / "import"
+WORLD = BENCH / "large-1"
+POSTGRES_DATABASE = os.environ.get("DISPO_BENCH_POSTGRES_DB", "dispo_bench")
 ROWS = 1_000_000
 LEDGER_TABLES = ("citizens", "providers", "units", "caseworkers", "grants", "rates", "budgets")
 UNITS = {"dag": "Døgn", "time": "Time", "maaned": "Måned", "aar": "År", "engang": "Engang"}
@@ -195,9 +198,9 @@ def database_url(database: str) -> str:
 
     server = os.environ.get("DISPO_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432")
     with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-        admin.execute("DROP DATABASE IF EXISTS dispo_bench WITH (FORCE)")
-        admin.execute("CREATE DATABASE dispo_bench")
-    return f"{server}/dispo_bench"
+        admin.execute(f"DROP DATABASE IF EXISTS {POSTGRES_DATABASE} WITH (FORCE)")
+        admin.execute(f"CREATE DATABASE {POSTGRES_DATABASE}")
+    return f"{server}/{POSTGRES_DATABASE}"
 
 
 def main() -> None:

@@ -126,12 +126,21 @@ def _emit(table: pl.DataFrame, fmt: str, out: Path | None) -> None:
 @click.option("--seed", type=int, default=1, show_default=True)
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True)
 @click.option("--today", callback=_iso_date, help="Verdens 'i dag' ÅÅÅÅ-MM-DD (standard: i dag).")
-def synth(size: str, seed: int, out: Path, today: date | None) -> None:
+@click.option(
+    "--sources",
+    is_flag=True,
+    help="Skriv også kildesystemernes udtræk (Nexus, Børn og Voksne, Prisme) med kendte uoverensstemmelser og "
+    "deres nøgle (noegle.csv) i OUT/kilder/.",
+)
+def synth(size: str, seed: int, out: Path, today: date | None, sources: bool) -> None:
     """Skriv en syntetisk kommune (eller 98) som kanoniske CSV-filer. Alle data er syntetiske."""
     from dispo.services.synth import write_world
+    from dispo.services.synth.sources import write_sources
 
     out.mkdir(parents=True, exist_ok=True)
     counts = write_world(size, seed, out, today=today)
+    if sources:
+        counts |= write_sources(out, out / "kilder", seed, today or date.today())
     for table, rows in counts.items():
         click.echo(f"{table}: {rows} rækker")
 

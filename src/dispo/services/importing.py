@@ -277,9 +277,9 @@ def _import_payments(payments: pl.DataFrame, progress: Progress | None) -> int:
     """Insert the payments not stored yet (by `import_key`); returns how many were new.
 
     No model instance per row: one prepared INSERT … ON CONFLICT DO NOTHING for a batch of plain tuples on
-    SQLite, COPY into a temporary table and one INSERT … SELECT on PostgreSQL. Rows go in the order of their
-    key, so the unique index on it grows at its end instead of at random (three times faster on PostgreSQL).
-    It runs inside the import's transaction, so a process killed halfway leaves nothing behind.
+    SQLite, COPY straight into the table on PostgreSQL once the keys already stored are left out. Rows go in the
+    order of their key, so the unique index on it grows at its end instead of at random (three times faster on
+    PostgreSQL). It runs inside the import's transaction, so a process killed halfway leaves nothing behind.
     """
     if payments.is_empty():
         return 0
@@ -313,27 +313,40 @@ def _insert_payments(rows: pl.DataFrame, table: str, columns: str, progress: Pro
 
 
 def _copy_payments(rows: pl.DataFrame, table: str, columns: str, progress: Progress | None) -> int:
-    """PostgreSQL: COPY the rows into a temporary table (its fastest way in), then one INSERT … SELECT that
-    skips the keys already stored."""
-    total = rows.height
+    """PostgreSQL: COPY the rows whose key is not stored yet straight into the table (its fastest way in).
+
+    COPY has no ON CONFLICT, so the stored keys are found first; the table is locked against other writers
+    (readers go on) until the import commits, so no other import can store one of the keys in between. COPY
+    is a third faster than INSERT … SELECT … ON CONFLICT from a temporary table, which checks every row for a
+    conflict a second time.
+    """
     with connection.cursor() as cursor:
-        cursor.execute(
-            "CREATE TEMPORARY TABLE import_payment (grant_id bigint, service_month varchar(7), booked_on date, "
-            "amount numeric(16, 2), import_key varchar(64)) ON COMMIT DROP"
-        )
-        with cursor.cursor.copy(f"COPY import_payment ({columns}) FROM STDIN WITH (FORMAT csv)") as copy:
-            for start in range(0, total, PAYMENT_BATCH):
-                batch = rows.slice(start, PAYMENT_BATCH)
+        cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+        new = rows.filter(~pl.col("import_key").is_in(_stored_keys(cursor, rows["import_key"], table).implode()))
+        total = rows.height
+        if new.height < total and progress is not None:
+            progress(total - new.height, total)
+        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)") as copy:
+            for start in range(0, new.height, PAYMENT_BATCH):
+                batch = new.slice(start, PAYMENT_BATCH)
                 copy.write(batch.write_csv(include_header=False))
                 if progress is not None:
-                    progress(start + batch.height, total)
-        cursor.execute(
-            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM import_payment ORDER BY import_key "
-            "ON CONFLICT (import_key) DO NOTHING"
-        )
-        added: int = cursor.rowcount
-        cursor.execute("DROP TABLE import_payment")
-    return max(added, 0)
+                    progress(total - new.height + start + batch.height, total)
+    return new.height
+
+
+def _stored_keys(cursor: Any, keys: pl.Series, table: str) -> pl.Series:
+    """Which of `keys` the payments table holds already: the keys are copied into a temporary table and joined
+    to the stored ones by the database (a re-import of a million rows finds them all in one query)."""
+    cursor.execute("CREATE TEMPORARY TABLE import_payment_key (import_key varchar(64)) ON COMMIT DROP")
+    with cursor.cursor.copy("COPY import_payment_key (import_key) FROM STDIN") as copy:
+        for start in range(0, keys.len(), PAYMENT_BATCH):
+            copy.write("\n".join(keys.slice(start, PAYMENT_BATCH).to_list()) + "\n")
+    cursor.execute("ANALYZE import_payment_key")
+    cursor.execute(f"SELECT k.import_key FROM import_payment_key k JOIN {table} p ON p.import_key = k.import_key")
+    stored = pl.Series("import_key", [key for (key,) in cursor.fetchall()], dtype=pl.String)
+    cursor.execute("DROP TABLE import_payment_key")
+    return stored
 
 
 def _import_budgets(budgets: pl.DataFrame) -> None:
