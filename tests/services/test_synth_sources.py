@@ -39,8 +39,8 @@ EFFECT = {
     ("different_rate", "settlement"): "changed",
     ("unknown_paragraph", "case"): "gone",
     ("unknown_paragraph", "settlement"): "gone",
-    # The grant id is then given twice: both rows are problems, so the grant has no line in the case system.
-    ("duplicate_row", "case"): "gone",
+    # A grant row repeated in every cell: the copy is a problem, the original still counts.
+    ("duplicate_row", "case"): "none",
     # A payment row repeated in every cell: the copy is a problem, the original still counts.
     ("duplicate_row", "settlement"): "none",
     # The finance profile keeps repeated postings (two equal postings on a voucher are two): booked twice.

@@ -9,9 +9,11 @@ from pathlib import Path
 from django.contrib.auth.models import Group, User
 from django.db import transaction
 
+from dispo.services import sources
 from dispo.services.importing import import_ledger
 from dispo.services.ledger import Ledger
 from dispo.services.synth import write_world
+from dispo.services.synth.sources import write_sources
 from dispo.store.access import Role
 from dispo.store.knowledge.loading import import_known
 from dispo.store.models import Caseworker, Grant, LeaderUnit, OrgUnit
@@ -27,13 +29,16 @@ class DemoUser:
 
 
 def load_demo_world(folder: Path, today: date, seed: int = 1) -> None:
-    """Write the synthetic demo world to `folder` and import it with the dates each grant became known (no-op if
-    grants are already stored)."""
+    """Write the synthetic demo world to `folder` and import it with the dates each grant became known, and keep
+    the world's three source exports (with their known disagreements) as the source extracts of the
+    ottetals-kontrol (no-op if grants are already stored)."""
     if Grant.objects.exists():
         return
     write_world("demo", seed, folder, today=today)
     import_ledger(Ledger.from_folder(folder), user="demo", reason="Indlæsning af demodata")
     import_known(folder / "known.csv")
+    write_sources(folder, folder / "kilder", seed, today)
+    sources.seed_demo(folder / "kilder")
 
 
 @transaction.atomic

@@ -105,6 +105,14 @@ def _duplicates(source: Source) -> list[Problem]:
     ]
 
 
+def _without_rows(source: Source, rows: set[int]) -> Source:
+    """`source` without the repeats of earlier rows: a row exported twice is one problem (the copy), and the
+    original still counts, as it would have had the export been right."""
+    if not rows:
+        return source
+    return dataclasses.replace(source, rows=source.rows.filter(~pl.col(ROW).is_in(sorted(rows))))
+
+
 def _repeated_columns(source: Source, profile: Profile) -> list[Problem]:
     """Columns the profile reads that the header names more than once: which of them is meant is a guess."""
     positions: dict[str, list[int]] = {}
@@ -158,10 +166,10 @@ def read_extract(profile: str | Path | Profile, path: Path, name: str | None = N
     repeated = _repeated_columns(source, chosen)
     if repeated:
         raise InvalidData(repeated)
-    mapped, problems = map_source(source, lenient, settings.MUNICIPALITY)
+    repeats = _duplicates(source) if chosen.file.duplicates == "refuse" else []
+    mapped, problems = map_source(_without_rows(source, {p.row for p in repeats}), lenient, settings.MUNICIPALITY)
     if problems and not mapped:
         raise InvalidData(problems)
-    repeats = _duplicates(source) if chosen.file.duplicates == "refuse" else []
     checked = {n: t for n, t in mapped.items() if n != "payments"}
     problems += validated(checked, source, problems)[1]
     if "payments" in mapped:
