@@ -97,7 +97,8 @@ def forecast(
     except canonical.InvalidData as error:
         click.echo(str(error), err=True)
         sys.exit(2)
-    table = forecast_table(ledger, year, as_of, by, municipality if net else None)
+    steps = None if given else _stored_steps()
+    table = forecast_table(ledger, year, as_of, by, municipality if net else None, steps)
     _emit(table, fmt, out)
 
 
@@ -106,6 +107,13 @@ def _database_ledger() -> Ledger:
     from dispo.store.loading import load_ledger
 
     return load_ledger()
+
+
+def _stored_steps() -> pl.DataFrame:
+    """The steps of the staircase models in effect in the database (files stand on the shipped defaults)."""
+    from dispo.services.staircases import step_table
+
+    return step_table()
 
 
 def _emit(table: pl.DataFrame, fmt: str, out: Path | None) -> None:

@@ -2,7 +2,8 @@
 
 Loading and forecasting the whole ledger costs a few hundred milliseconds on a municipality; a page asks for it
 many times a minute. Every write bumps `LedgerVersion`, so a cached value is used only while nothing has been
-written since — an edit shows everywhere at once.
+written since — an edit shows everywhere at once. That includes a new version of a staircase model: the frames
+carry each grant's step under the models in effect (`staircases.step_table`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from dispo.engine.forecast import forecast_months
 from dispo.services.followup import FollowUpRow, followup_frame, followup_rows
 from dispo.services.ledger import Ledger
 from dispo.services.reports import ledger_frame
+from dispo.services.staircases import step_table
 from dispo.store.loading import load_ledger
 from dispo.store.models import LedgerVersion
 
@@ -31,7 +33,7 @@ def _ledger(version: str) -> Ledger:
 
 @lru_cache(maxsize=16)
 def _frame(version: str, year: int, as_of: date) -> pl.DataFrame:
-    return ledger_frame(_ledger(version), year, as_of, settings.MUNICIPALITY).collect()
+    return ledger_frame(_ledger(version), year, as_of, settings.MUNICIPALITY, step_table()).collect()
 
 
 @lru_cache(maxsize=4)

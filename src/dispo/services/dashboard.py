@@ -8,12 +8,13 @@ they run the same on the stored ledger and on a ledger read from files.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
 import polars as pl
 
-from dispo.domain.staircase import staircase_models
+from dispo.domain.staircase import Step, staircase_models
 from dispo.domain.target_groups import target_groups
 from dispo.engine.aggregate import summarise
 
@@ -93,13 +94,18 @@ def by_provider_type(grants: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def staircase(grants: pl.DataFrame, target_group: str) -> pl.DataFrame:
+def staircase(grants: pl.DataFrame, target_group: str, model_steps: Sequence[Step] | None = None) -> pl.DataFrame:
     """The target group's staircase: per step of its model (lowest first) the årsværk, unique citizens, expected
     cost and average price (cost / årsværk), as `dispo forecast --by step` counts them (a citizen with grants on
-    two steps counts on both). Grants on no step follow as one row named OFF_STAIRCASE, when there are any."""
-    model = staircase_models()[target_groups()[target_group].staircase_model]
+    two steps counts on both). Grants on no step follow as one row named OFF_STAIRCASE, when there are any.
+
+    `model_steps` names the steps of the model the grants' `step` column was made with: the stored ledger's
+    frames stand on the models in effect (`services.staircases.effective_model`); without it, the shipped model
+    of the target group, as a ledger read from files stands on."""
+    if model_steps is None:
+        model_steps = staircase_models()[target_groups()[target_group].staircase_model].steps
     steps = pl.DataFrame(
-        {"step": [s.number for s in model.steps], "name": [s.name for s in model.steps]},
+        {"step": [s.number for s in model_steps], "name": [s.name for s in model_steps]},
         schema={"step": pl.Int32, "name": pl.String},
     )
     sums = summarise(grants.filter(pl.col("target_group") == target_group), ["step"]).collect()

@@ -9,7 +9,8 @@ import polars as pl
 from dispo.domain.reimbursement import SdeRule, UnknownSdeRule, sde_rule
 from dispo.domain.vat import VAT_COMPENSATION_RATE
 from dispo.engine.aggregate import in_year, summarise
-from dispo.engine.catalogue import paragraph_table, step_table
+from dispo.engine.catalogue import paragraph_table
+from dispo.engine.catalogue import step_table as default_steps
 from dispo.engine.forecast import GRANT_COLUMNS, forecast_months, per_grant
 from dispo.engine.net import NET_COLUMNS, NetRules, net_by_grant
 from dispo.services.ledger import Ledger
@@ -70,10 +71,15 @@ def _per_grant(ledger: Ledger, year: int, as_of: date) -> pl.LazyFrame:
     return per_grant(_months(ledger, year, as_of), ledger["grants"], year)
 
 
-def ledger_frame(ledger: Ledger, year: int, as_of: date, municipality: str | None = None) -> pl.LazyFrame:
+def ledger_frame(
+    ledger: Ledger, year: int, as_of: date, municipality: str | None = None, steps: pl.DataFrame | None = None
+) -> pl.LazyFrame:
     """The per-grant forecast of the year joined with every attribute a report groups by; with the
     gross-to-net columns (NET_COLUMNS, kroner for the year) when the `municipality` whose net it is is given.
-    The grant's own payment per month is `own_payment_per_month`; `rate` is the rate valid on `as_of`."""
+    The grant's own payment per month is `own_payment_per_month`; `rate` is the rate valid on `as_of`.
+    `steps` places each paragraph on a step per target group (the shape of `engine.catalogue.step_table`): the
+    stored ledger passes the models in effect (`services.staircases.step_table`); without it, a ledger read
+    from files stands on the shipped default steps."""
     months = _months(ledger, year, as_of).cache()
     grants = ledger["grants"]
     frame = per_grant(months, grants, year)
@@ -90,7 +96,7 @@ def ledger_frame(ledger: Ledger, year: int, as_of: date, municipality: str | Non
         .drop("current_rate")
         .join(providers, on="provider_id", how="left")
         .join(paragraph_table().lazy(), on="paragraph", how="left")
-        .join(step_table().lazy(), on=["paragraph", "target_group"], how="left")
+        .join((default_steps() if steps is None else steps).lazy(), on=["paragraph", "target_group"], how="left")
     )
 
 
@@ -106,9 +112,17 @@ def current_rates(ledger: Ledger, as_of: date) -> pl.LazyFrame:
     )
 
 
-def forecast_table(ledger: Ledger, year: int, as_of: date, by: str, municipality: str | None = None) -> pl.DataFrame:
+def forecast_table(
+    ledger: Ledger,
+    year: int,
+    as_of: date,
+    by: str,
+    municipality: str | None = None,
+    steps: pl.DataFrame | None = None,
+) -> pl.DataFrame:
     """The forecast summed by one dimension, with the budget where the dimension has one. The columns are
-    the dimension's keys, then TABLE_COLUMNS, then the gross-to-net columns when `municipality` is given."""
+    the dimension's keys, then TABLE_COLUMNS, then the gross-to-net columns when `municipality` is given.
+    `steps` as for `ledger_frame`."""
     if by == "grant":
         return grant_forecast(ledger, year, as_of)
     keys = DIMENSIONS[by]
@@ -116,5 +130,5 @@ def forecast_table(ledger: Ledger, year: int, as_of: date, by: str, municipality
     if all(k in BUDGET_KEYS for k in keys):
         budgets = ledger["budgets"].filter(pl.col("year") == year)
     net = list(NET_COLUMNS) if municipality is not None else []
-    table = summarise(ledger_frame(ledger, year, as_of, municipality), keys, budgets)
+    table = summarise(ledger_frame(ledger, year, as_of, municipality, steps), keys, budgets)
     return table.select(*keys, *TABLE_COLUMNS, *net).collect()

@@ -3,15 +3,17 @@ a caseworker decides by.
 
 The shipped models (domain/data/staircases.yaml, with each paragraph's default step in the catalogue) are the
 default; an administrator may save a new version of a model — other step names, another step for a paragraph —
-and the newest saved version is then the one every staircase page uses. Versions are never changed, so the
-history of a model is its list of versions, each with who, when and why.
+and the newest saved version is then the one in effect everywhere a step is shown: `step_table` is the one
+source of the step of each paragraph for the stored ledger's frames (reports, overview, follow-ups, the
+staircase pages). Versions are never changed, so the history of a model is its list of versions, each with who,
+when and why, and the model in effect at any past moment can be read back (`effective_model(name, at=…)`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 import polars as pl
 from django.db import transaction
@@ -21,6 +23,7 @@ from dispo.domain.staircase import Step, staircase_models
 from dispo.domain.target_groups import target_groups
 from dispo.engine.staircase import OFF_STAIRCASE, citizen_movements, figures_by
 from dispo.services.ledger import Ledger
+from dispo.store.models import LedgerVersion
 from dispo.store.staircases.models import StaircaseVersion
 
 FIGURES = ("fte", "citizens", "cost", "avg_price", "avg_duration_months", "grants")
@@ -66,11 +69,13 @@ def model_paragraphs(name: str) -> list[Paragraph]:
     return [p for p in catalogue().values() if groups & set(p.target_groups) or p.steps.get(name) is not None]
 
 
-def effective_model(name: str) -> EffectiveModel:
-    """The model `name` in effect: the newest saved version, else the shipped default."""
+def effective_model(name: str, at: datetime | None = None) -> EffectiveModel:
+    """The model `name` in effect now, or at the moment `at`: the newest version saved by then, else the
+    shipped default."""
     default = staircase_models()[name]
     defaults = {p.code: p.steps.get(name) for p in model_paragraphs(name)}
-    version = StaircaseVersion.objects.filter(model=name).first()
+    versions = StaircaseVersion.objects.filter(model=name)
+    version = (versions if at is None else versions.filter(saved_at__lte=at)).first()
     if version is None:
         return EffectiveModel(name, default.label, default.steps, defaults, None)
     steps = tuple(Step(i, step_name) for i, step_name in enumerate(version.steps, start=1))
@@ -86,7 +91,8 @@ def effective_models() -> list[EffectiveModel]:
 
 def step_table() -> pl.DataFrame:
     """The step of each paragraph per target group under the models in effect (the shape of
-    `engine.catalogue.step_table`)."""
+    `engine.catalogue.step_table`, which holds the shipped defaults): what every frame of the stored ledger is
+    joined with."""
     rows = [
         {"paragraph": code, "target_group": group, "step": step}
         for model in effective_models()
@@ -125,6 +131,8 @@ def save_model(name: str, step_names: list[str], assignments: Mapping[str, str],
         raise InvalidModel(problems)
     with transaction.atomic():
         StaircaseVersion.objects.create(model=name, steps=names, assignments=steps, saved_by=user, reason=reason)
+        # The cached frames of the stored ledger carry each grant's step: they must be made again.
+        LedgerVersion.bump()
 
 
 def _assignments(name: str, given: Mapping[str, str], steps: int) -> tuple[dict[str, int | None], list[str]]:

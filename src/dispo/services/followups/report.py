@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from dispo.domain.staircase import staircase_models
 from dispo.domain.target_groups import target_groups
 from dispo.engine.changes import PARTS
 from dispo.engine.screening import MIN_CELL
@@ -19,6 +18,7 @@ from dispo.engine.staircase import step_summary
 from dispo.services.exports import danish_number
 from dispo.services.followups.series import Series, monthly_series, series_followups
 from dispo.services.followups.snapshot import CHANGE_FIELDS, display_rows, grant_table
+from dispo.services.staircases import effective_model
 from dispo.store.followups.models import FollowUp, FollowUpLine
 
 PART_LABELS = {
@@ -115,14 +115,17 @@ def largest_changes(lines: list[FollowUpLine], limit: int = LARGEST) -> list[Fol
 
 def staircases(followup: FollowUp) -> list[StaircaseTable]:
     """Per target group with grants on its staircase: each step of its model with årsværk, citizens, expected
-    cost, average price and average duration (engine.staircase.step_summary on the frozen grants)."""
+    cost, average price and average duration (engine.staircase.step_summary on the frozen grants).
+
+    The frozen grants keep the step they stood on when the follow-up was made, and the steps are named as the
+    model then in effect named them: a model saved later never changes the report of a follow-up."""
     grants = grant_table(followup)
     tables = []
     for code, group in target_groups().items():
         mine = grants.filter(pl.col("target_group") == code)
         if mine.filter(pl.col("step").is_not_null()).is_empty():
             continue
-        model = staircase_models()[group.staircase_model]
+        model = effective_model(group.staircase_model, at=followup.created_at)
         names = pl.DataFrame(
             {"step": [s.number for s in model.steps], "name": [s.name for s in model.steps]},
             schema={"step": pl.Int32, "name": pl.String},

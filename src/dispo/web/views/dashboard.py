@@ -19,7 +19,7 @@ from django.shortcuts import render
 
 from dispo.domain.paragraphs import label, paragraph
 from dispo.domain.target_groups import TargetGroup, target_groups
-from dispo.services import current, dashboard
+from dispo.services import current, dashboard, staircases
 from dispo.services.exports import danish_number
 from dispo.store.access import Role
 from dispo.web.charts import AMBER, RED, Marker, Series, bar_chart, line_chart, one_decimal, stacked_bar_chart
@@ -198,7 +198,7 @@ def _providers(grants: pl.DataFrame) -> dict[str, Any]:
 
 
 def _staircase(grants: pl.DataFrame, group: TargetGroup) -> dict[str, Any]:
-    table = dashboard.staircase(grants, group.code)
+    table = dashboard.staircase(grants, group.code, staircases.effective_model(group.staircase_model).steps)
     in_group = grants.filter(pl.col("target_group") == group.code)
     total = dashboard.totals(in_group)
     labels = [f"{s}. {n}" if s is not None else n for s, n in zip(table["step"], table["name"], strict=True)]
@@ -269,7 +269,7 @@ def _download(fmt: str | None, table: str | None, year: int, as_of: date, group:
     elif table == "leverandoertyper":
         frame = dashboard.by_provider_type(grants)
     elif table == "trappe":
-        frame = dashboard.staircase(grants, group.code)
+        frame = dashboard.staircase(grants, group.code, staircases.effective_model(group.staircase_model).steps)
     elif table == "paragraffer":
         frame = pl.concat(dashboard.paragraph_differences(grants, budgets, year))
     else:

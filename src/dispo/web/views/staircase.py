@@ -8,8 +8,10 @@ are person-level, so that page shows only the citizens the user may see, masked,
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 import polars as pl
 from django.conf import settings
@@ -27,7 +29,8 @@ from dispo.engine.periods import days_in_year
 from dispo.services import current, growth, staircases
 from dispo.services.exports import danish_number
 from dispo.services.population import population_by_year
-from dispo.store.access import Role
+from dispo.store.access import Role, roles_of
+from dispo.store.followups.models import FollowUp
 from dispo.store.models import AuditEntry, Citizen, Provider
 from dispo.store.staircases.models import StaircaseVersion
 from dispo.web.charts import RED, Series, line_chart, one_decimal, stacked_bar_chart
@@ -292,42 +295,109 @@ def _target_groups(request: HttpRequest, problems: list[str]) -> tuple[str, ...]
     return (code,) if code else ()
 
 
+@dataclass(frozen=True)
+class Comparison:
+    """What the growth page compares: two years of the live ledger, or two frozen follow-ups. `labels` name the
+    two sides in headings, columns and the chart; `keep` are the query arguments that ask for it again."""
+
+    table: pl.DataFrame
+    labels: tuple[str, str]
+    keep: list[tuple[str, str]]
+    file_name: str
+    followups: tuple[FollowUp, FollowUp] | None
+
+
+def _followups(request: HttpRequest, problems: list[str]) -> tuple[FollowUp, FollowUp] | None:
+    """The two follow-ups to compare (?fra_opf=, ?til_opf=: their numbers), the earlier first; None to compare
+    two years, with a message when the choice cannot be used."""
+    texts = (request.GET.get("fra_opf") or "", request.GET.get("til_opf") or "")
+    if not any(texts):
+        return None
+    found = FollowUp.objects.in_bulk([int(t) for t in texts if t.isdigit()])
+    first, second = (found.get(int(t)) if t.isdigit() else None for t in texts)
+    if first is None or second is None:
+        problems.append("Vælg to budgetopfølgninger fra listerne; siden sammenligner i stedet to år.")
+        return None
+    if (first.year, first.as_of) >= (second.year, second.as_of):
+        problems.append(
+            f"Fra-opfølgningen ({first}) skal ligge før til-opfølgningen ({second}); siden sammenligner i stedet to år."
+        )
+        return None
+    return first, second
+
+
+def followup_label(followup: FollowUp) -> str:
+    """A follow-up as the choice lists name it: its year, date and whether it is approved."""
+    state = "godkendt" if followup.approved else "kladde"
+    return f"{followup.year} pr. {followup.as_of:%d-%m-%Y} ({state})"
+
+
+def _comparison(
+    request: HttpRequest, problems: list[str], years: tuple[int, int], as_of: date, groups: tuple[str, ...]
+) -> Comparison:
+    """Two follow-ups when they are asked for and can be used, else the two years."""
+    first_year, second_year = years
+    group = [("maalgruppe", groups[0] if groups else "")]
+    chosen = _followups(request, problems)
+    if chosen is None:
+        return Comparison(
+            growth.why(first_year, second_year, as_of, groups),
+            (str(first_year), str(second_year)),
+            [("fra_aar", str(first_year)), ("til_aar", str(second_year)), ("dato", as_of.isoformat()), *group],
+            f"udgiftsvaekst-{first_year}-{second_year}",
+            None,
+        )
+    first, second = chosen
+    return Comparison(
+        growth.why_followups(first, second, groups),
+        (f"{first.as_of:%d-%m-%Y}", f"{second.as_of:%d-%m-%Y}"),
+        [("fra_opf", str(first.pk)), ("til_opf", str(second.pk)), ("dato", as_of.isoformat()), *group],
+        f"udgiftsvaekst-opfoelgning-{first.as_of:%Y-%m-%d}-{second.as_of:%Y-%m-%d}",
+        chosen,
+    )
+
+
 @login_required
 def why(request: HttpRequest) -> HttpResponse:
-    """Why expenses grow: per paragraph the change between two years split into volume, price, mix and other,
-    and the development per inhabitant of the age group indexed to a base year."""
+    """Why expenses grow: per paragraph the change between two years, or between two follow-ups, split into
+    volume, price, mix and other, and the development per inhabitant of the age group indexed to a base year."""
     require_role(request, *ROLES)
     problems: list[str] = []
-    first, second, as_of = _years(request, problems)
+    first_year, second_year, as_of = _years(request, problems)
     groups = _target_groups(request, problems)
-    table = growth.why(first, second, as_of, groups).with_columns(
-        title=pl.col("paragraph").map_elements(label, return_dtype=pl.String)
-    )
+    compared = _comparison(request, problems, (first_year, second_year), as_of, groups)
+    table = compared.table.with_columns(title=pl.col("paragraph").map_elements(label, return_dtype=pl.String))
     development, index_context = _development(request, as_of, groups)
     fmt, which = _format(request), request.GET.get("tabel")
     if fmt:
         if which == "indeks":
             return download(development, fmt, f"udvikling-pr-indbygger-{index_context['base']}", HEADERS, totals=False)
         columns = ["paragraph", "title", "before", "after", "change", *PARTS]
-        return download(table.select(columns), fmt, f"udgiftsvaekst-{first}-{second}", HEADERS)
+        return download(table.select(columns), fmt, compared.file_name, HEADERS)
     totals = growth.total(table)
     context = _base(
         request,
         "why",
         problems,
-        first=first,
-        second=second,
+        first=compared.labels[0],
+        second=compared.labels[1],
+        first_year=first_year,
+        second_year=second_year,
+        compared=compared.followups,
+        followups=[(f.pk, followup_label(f)) for f in FollowUp.objects.order_by("-year", "-as_of")],
         as_of=as_of,
         group=target_groups()[groups[0]] if groups else None,
         groups=list(target_groups().values()),
         rows=table.to_dicts(),
         totals=totals,
-        waterfall=_waterfall(totals, first, second),
+        waterfall=_waterfall(totals, *compared.labels),
         parts_chart=_parts_chart(table),
         development=development.to_dicts(),
         **index_context,
         municipality=settings.MUNICIPALITY,
-        query=f"fra_aar={first}&til_aar={second}&dato={as_of.isoformat()}&maalgruppe={groups[0] if groups else ''}",
+        keep=compared.keep,
+        query=urlencode(compared.keep),
+        may_upload=Role.ADMINISTRATOR in roles_of(request.user),
     )
     return render(request, "dispo/staircase/why.html", context)
 
@@ -357,16 +427,16 @@ def _development(request: HttpRequest, as_of: date, groups: tuple[str, ...]) -> 
     return development, context
 
 
-def _waterfall(totals: dict[str, float], first: int, second: int) -> str:
+def _waterfall(totals: dict[str, float], first: str, second: str) -> str:
     steps = [(PART_LABELS[p], totals[p]) for p in PARTS]
     return waterfall_chart(
         "growth-waterfall",
         f"Fra udgiften i {first} til udgiften i {second}",
         f"Udgiften i {first} på {danish_number(totals['before'], 0)} kr., ændringen delt i volumen, pris, mix og "
         f"andet, og udgiften i {second} på {danish_number(totals['after'], 0)} kr.",
-        (str(first), totals["before"]),
+        (first, totals["before"]),
         steps,
-        (str(second), totals["after"]),
+        (second, totals["after"]),
     )
 
 
