@@ -19,7 +19,7 @@ def test_controller_drills_down_from_the_follow_up_table_to_a_citizen(page: Any,
     log_in(page, server, "controller", "demo-controller")
     page.goto(server + "/" + PERIOD)
     screenshot(page, "followup")
-    assert page.get_by_role("heading", name="Budgetopfølgning 2025").is_visible()
+    assert page.get_by_role("heading", name="Aktuel prognose 2025").is_visible()
     page.get_by_role("link", name="SEL § 108 Længerevarende botilbud").click()
     assert page.get_by_role("heading", name="Længerevarende botilbud").is_visible()
     screenshot(page, "paragraph")

@@ -66,7 +66,9 @@ def test_the_controller_runs_the_monthly_cycle_to_the_committee_report(page: Any
     assert serious_violations(page) == []
     screenshot(page, "followups-detail")
 
-    page.locator("tr.level-paragraph", has_text="SEL § 108").get_by_role("link", name="91.000").click()
+    sel108 = page.locator("tr.level-paragraph", has_text="SEL § 108")
+    sel108.locator("summary", has_text="91.000").click()
+    sel108.get_by_role("link", name="Bevillingerne bag").click()
     assert page.get_by_role("heading", name="Ændringer: SEL § 108 Længerevarende botilbud").is_visible()
     assert serious_violations(page) == []
     screenshot(page, "followups-line")

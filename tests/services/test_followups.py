@@ -24,16 +24,19 @@ from dispo.services.followups.series import monthly_series, series_followups, se
 from dispo.services.followups.snapshot import (
     FollowUpError,
     FollowUpLocked,
+    ReviewsOpen,
     approve,
     comment_line,
     create_followup,
     display_rows,
     grant_table,
     line_grant_changes,
+    named,
 )
 from dispo.services.grants import change_grant
 from dispo.services.importing import import_ledger
 from dispo.services.ledger import Ledger
+from dispo.services.reviews import build_reviews, sign_off
 from dispo.store.followups.models import FollowUp, FollowUpGrant, FollowUpLine
 from dispo.store.models import Grant
 
@@ -126,6 +129,26 @@ def test_an_approved_follow_up_refuses_comments_and_a_second_approval(controller
     with pytest.raises(FollowUpLocked):
         approve(january, controller)
     assert frozen(january) == before
+
+
+def test_approval_waits_for_the_case_reviews_unless_the_controller_confirms(controller: User) -> None:
+    june = create_followup(date(2025, 6, 30), controller)
+    anna, bo = build_reviews(june)
+    sign_off(bo, controller)
+    with pytest.raises(ReviewsOpen) as refused:
+        approve(june, controller)
+    assert str(refused.value).startswith("1 sagsgennemgang til opfølgningen er ikke godkendt (Anna Testesen).")
+    assert FollowUp.objects.get(pk=june.pk).status == "kladde"
+    assert approve(june, controller, despite_open_reviews=True).status == "godkendt"
+    with pytest.raises(FollowUpLocked):  # approved once: the locked message, not the reviews'
+        approve(june, controller)
+    assert not anna.signed_off
+
+
+def test_a_message_names_the_first_five_then_counts_the_rest() -> None:
+    names = ["A", "B", "C", "D", "E", "F", "G"]
+    assert named(names) == "A, B, C, D, E og 2 flere"
+    assert named(names[:5]) == "A, B, C, D, E"
 
 
 def test_a_draft_takes_comments_and_records_who_approved_it(controller: User) -> None:

@@ -29,6 +29,7 @@ from dispo.services.reviews import (
     build_reviews,
     item_rows,
     progress,
+    questions_of,
     review_candidates,
     reviews_of,
     seed_demo_reviews,
@@ -229,6 +230,45 @@ def test_open_questions_carry_over_to_the_next_follow_ups_review(world: User) ->
     assert carried.grant.grant_id == "g3"
     # g2 (stopping 30 September) is listed again in July and carries June's open question too.
     assert item(july, "sb2", "stopper").carried_from == item(june, "sb2", "stopper")
+
+
+GENERAL = ["v-gen-respirator", "v-gen-saertakst"]
+
+
+def general_asked(review_item: ReviewItem) -> list[str]:
+    return [q.id for q in questions_of(review_item) if q.section == "generelt"]
+
+
+@pytest.mark.django_db
+def test_the_general_questions_are_asked_once_per_citizen_and_again_on_the_next_list(world: User) -> None:
+    # g1 (c1's decided grant) now ends 31 August: c1 is on Anna's list twice, g3 expected, then g1 stopping.
+    change_grant(Grant.objects.get(grant_id="g1"), {"end": date(2025, 8, 31)}, "Ophører", "test")
+    june = build_reviews(create_followup(JUNE, world))
+    g3, g1 = item(june, "sb1", "forventet"), item(june, "sb1", "stopper")
+    assert (general_asked(g3), general_asked(g1)) == (GENERAL, [])
+    assert general_asked(item(june, "sb2", "stopper")) == GENERAL  # c2: another citizen
+    rows = item_rows([g3, g1], {g3.citizen_id: "610265-XXXX"})
+    assert rows.filter(pl.col("question").str.starts_with("Hvis en borger er meget dyr")).height == 1
+    with pytest.raises(ValidationError):
+        answer(g1, "v-gen-respirator", "nej", world)
+    # A third case of c1's added to June's lists later does not ask them either.
+    g1_terms = Grant.objects.get(grant_id="g1")
+    values = {f: getattr(g1_terms, f) for f in ("paragraph", "target_group", "price_basis", "rate", "caseworker")}
+    values |= {"start": date(2025, 9, 1), "status": "forventet", "probability": Decimal("0.5")}
+    values |= {"acting_municipality": "999", "paying_municipality": "999", "unit": g1_terms.unit}
+    extra = create_grant(g1_terms.citizen, values, "Forventet", "test").grant_id
+    build_reviews(june[0].followup)
+    listed = ReviewItem.objects.filter(review=june[0]).order_by("position")
+    assert [(i.grant.grant_id, general_asked(i)) for i in listed] == [("g3", GENERAL), ("g1", []), (extra, [])]
+    # Left open, all three carry over to July; c1's first case there (the new grant's id sorts first among
+    # the expected grants) asks them again, once.
+    july = build_reviews(create_followup(JULY, world))
+    listed = ReviewItem.objects.filter(review=july[0]).order_by("position")
+    assert [(i.grant.grant_id, i.carried_from is not None, general_asked(i)) for i in listed] == [
+        (extra, True, GENERAL),
+        ("g3", True, []),
+        ("g1", True, []),
+    ]
 
 
 @pytest.mark.django_db

@@ -57,15 +57,37 @@ def test_a_bad_or_taken_date_is_refused_with_a_message(users: dict[str, str]) ->
     assert FollowUp.objects.count() == 1
 
 
-def test_the_change_columns_show_the_hand_worked_parts(users: dict[str, str]) -> None:
+def parts(page: str, label: str) -> list[tuple[str, str]]:
+    """The (reason, amount) pairs a line's change cell opens to."""
+    row = page[page.index(f">{label}</th>") :].split("</tr>")[0]
+    found = re.findall(r"<dt>([^<]*)</dt><dd>([^<]*)</dd>", row)
+    return [(reason, amount.strip()) for reason, amount in found]
+
+
+def test_the_change_opens_to_its_hand_worked_parts(users: dict[str, str]) -> None:
     march = cycle()
     page = logged_in(users, "controller").get(f"/opfoelgning/{march.pk}/").content.decode()
-    # Budget, forecast, diff, grants, årsværk, avg price, change, then the parts in PARTS order:
-    # new, ended, price, period, expected, payments, moved (empty where zero).
-    # Change 127,600 = 36,600 + 92,000 − 1,000.
+    # Budget, forecast, diff, grants, årsværk, avg price, then the change with its parts behind it.
     total = cells(page, "I alt")
     assert total[:4] == ["600.000", "676.100", "-76.100", "3"]
-    assert total[6:14] == ["127.600", "", "", "36.600", "", "92.000", "-1.000", ""]
+    assert total[6].startswith("127.600")
+    # Change 127,600 = 36,600 + 92,000 − 1,000 from 548,500; the parts that are zero are left out.
+    assert parts(page, "I alt") == [
+        ("Forventet sidst", "548.500"),
+        ("Ændret pris", "36.600"),
+        ("Forventede indsatser", "92.000"),
+        ("Betalinger afviger fra bevilling", "-1.000"),
+    ]
+    line = march.lines.get(level="paragraph", paragraph="SEL108")
+    assert f'href="/opfoelgning/{march.pk}/linje/{line.pk}/">Bevillingerne bag' in page
+
+
+def test_the_years_first_follow_up_has_no_change_column(users: dict[str, str]) -> None:
+    karen = User.objects.get(username="controller")
+    january = create_followup(date(2025, 1, 31), karen)
+    page = logged_in(users, "controller").get(f"/opfoelgning/{january.pk}/").content.decode()
+    assert "Ændring siden sidst" not in page
+    assert "Årets første opfølgning: ingen ændringer at vise." in page
 
 
 def test_a_comment_is_saved_by_htmx_and_refused_after_approval(users: dict[str, str]) -> None:
@@ -109,6 +131,10 @@ def test_the_drill_down_lists_the_grants_of_each_part_and_is_audited(users: dict
     # g3 decided: +92,000 expected; g1 February booked 1,000 short: −1,000 payments.
     assert cells(page, "Forventede indsatser") == ["92.000"]
     assert cells(page, "Betalinger afviger fra bevilling") == ["-1.000"]
+    # The grants' table has a column for these two parts only: the other five are zero for every grant.
+    columns = re.findall(r'<th scope="col">([^<]*)</th>', page.split("Bevillingerne bag ændringen")[1])
+    assert columns[-2:] == ["Forventede indsatser", "Betalinger afviger fra bevilling"]
+    assert "Nye bevillinger" not in columns
     entry = AuditEntry.objects.get(action="opfoelgning-aendringer")
     assert (entry.username, entry.citizens) == ("controller", ["c1"])
 

@@ -1,4 +1,5 @@
-"""The controller's calendar: the year's settings, its events, and the events as iCalendar (RFC 5545).
+"""The controller's calendar: the year's settings, its events, the follow-ups made, and the events as
+iCalendar (RFC 5545).
 
 The events come from `dispo.domain.cycle_calendar`; a year without stored settings uses the defaults, which
 reproduce the seed's month. The iCalendar file is written here (it is small): text escaped, lines ended by CRLF
@@ -8,7 +9,7 @@ events instead of doubling them, and the agenda deadline at its time in Danish l
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -19,6 +20,7 @@ from django.core.exceptions import ValidationError
 
 from dispo.domain.cycle_calendar import CycleEvent, CycleSettings, cycle_events, settings_problems
 from dispo.domain.holidays import closed_days
+from dispo.store.followups.models import FollowUp
 from dispo.store.reviews.models import CalendarSettings
 
 TIMEZONE = "Europe/Copenhagen"
@@ -168,16 +170,32 @@ def to_ics(year: int, items: Iterable[CycleEvent], now: datetime | None = None) 
     return "".join(fold(line) + "\r\n" for line in lines)
 
 
-def month_grid(year: int, month: int, items: Iterable[CycleEvent]) -> list[list[tuple[date, list[CycleEvent]] | None]]:
-    """The month as weeks of seven days (Monday first; None outside the month), each day with its events."""
+Cell = tuple[date, list[CycleEvent], list[FollowUp]]
+
+
+def followups_by_day(year: int) -> dict[date, list[FollowUp]]:
+    """The follow-ups made with an as-of date in the year, by that date: the calendar shows what the cycle
+    produced beside what it planned."""
+    by_day: dict[date, list[FollowUp]] = {}
+    for followup in FollowUp.objects.filter(as_of__year=year).order_by("as_of"):
+        by_day.setdefault(followup.as_of, []).append(followup)
+    return by_day
+
+
+def month_grid(
+    year: int, month: int, items: Iterable[CycleEvent], followups: Mapping[date, list[FollowUp]] | None = None
+) -> list[list[Cell | None]]:
+    """The month as weeks of seven days (Monday first; None outside the month), each day with its events and
+    the follow-ups as of that day."""
     by_day: dict[date, list[CycleEvent]] = {}
     for event in items:
         by_day.setdefault(event.day, []).append(event)
+    made = followups or {}
     first = date(year, month, 1)
-    cells: list[tuple[date, list[CycleEvent]] | None] = [None] * first.weekday()
+    cells: list[Cell | None] = [None] * first.weekday()
     day = first
     while day.month == month:
-        cells.append((day, by_day.get(day, [])))
+        cells.append((day, by_day.get(day, []), made.get(day, [])))
         day += timedelta(days=1)
     cells += [None] * (-len(cells) % 7)
     return [cells[i : i + 7] for i in range(0, len(cells), 7)]

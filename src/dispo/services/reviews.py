@@ -22,7 +22,7 @@ import polars as pl
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from dispo.domain.paragraphs import catalogue, paragraph
@@ -52,6 +52,8 @@ months, as the caseworker report's ending grants)."""
 NEW_SINCE_WITHOUT_PREVIOUS = "-1mo"
 """Without an earlier follow-up, a case is new when its grants all start after the month before the date."""
 REASON_ORDER = [Reason.NEW, Reason.EXPECTED, Reason.STOPPING]
+GENERAL = "generelt"
+"""The guides' section of questions about the citizen rather than one grant: asked on one item per citizen."""
 CANDIDATE_SCHEMA = {
     "caseworker_id": pl.String,
     "citizen_id": pl.String,
@@ -126,7 +128,8 @@ def _seen(followup: FollowUp, previous: FollowUp | None, grants: pl.DataFrame) -
 def build_reviews(followup: FollowUp) -> list[Review]:
     """Make (or complete) every caseworker's review for the follow-up: the list from the ledger, and the items
     of the previous follow-up's reviews with open questions. Building twice adds only what is new; items are
-    written in bulk (a municipality's lists hold thousands of cases)."""
+    written in bulk (a municipality's lists hold thousands of cases). A citizen's first item under a guide asks
+    the guide's general questions; the citizen's later items, also those added by a later build, do not."""
     grants = current.ledger()["grants"]
     previous = previous_followup(followup)
     candidates = review_candidates(grants, followup.as_of, _seen(followup, previous, grants))
@@ -141,22 +144,32 @@ def build_reviews(followup: FollowUp) -> list[Review]:
     citizens = dict(Citizen.objects.filter(citizen_id__in=citizen_ids).values_list("citizen_id", "id"))
     grant_ids = candidates["grant_id"].drop_nulls().to_list()
     grant_pks = dict(Grant.objects.filter(grant_id__in=grant_ids).values_list("grant_id", "id"))
-    stored = ReviewItem.objects.filter(review__followup=followup)
+    stored = list(ReviewItem.objects.filter(review__followup=followup))
     existing = {(i.review_id, i.citizen_id, i.grant_id, i.reason): i for i in stored}
+    asking_general = {(i.review_id, i.citizen_id, i.guide) for i in stored if i.asks_general}
     positions = {r.pk: r.items.count() for r in reviews.values()}
     added: dict[tuple[int, int, int | None, str], ReviewItem] = {}
 
-    def add(review: Review, citizen: int, grant: int | None, reason: str, **extra: Any) -> None:
+    def add(review: Review, citizen: int, grant: int | None, reason: str, guide: str, **extra: Any) -> None:
         positions[review.pk] += 1
+        first = (review.pk, citizen, guide) not in asking_general
+        asking_general.add((review.pk, citizen, guide))
         added[(review.pk, citizen, grant, reason)] = ReviewItem(
-            review=review, citizen_id=citizen, grant_id=grant, reason=reason, position=positions[review.pk], **extra
+            review=review,
+            citizen_id=citizen,
+            grant_id=grant,
+            reason=reason,
+            guide=guide,
+            position=positions[review.pk],
+            asks_general=first,
+            **extra,
         )
 
     for row in candidates.iter_rows(named=True):
         review = reviews[row["caseworker_id"]]
         key = (review.pk, citizens[row["citizen_id"]], grant_pks.get(row["grant_id"]), row["reason"])
         if key not in existing and key not in added:
-            add(review, *key[1:], guide=row["side"])
+            add(review, *key[1:], row["side"])
     relisted = []
     for old in carried:
         review = reviews[old.review.caseworker.caseworker_id]
@@ -167,15 +180,19 @@ def build_reviews(followup: FollowUp) -> list[Review]:
             existing[key].carried_from = old
             relisted.append(existing[key])
         elif key not in existing:
-            add(review, *key[1:], guide=old.guide, carried_from=old, new_grant_id=old.new_grant_id)
+            add(review, *key[1:], old.guide, carried_from=old, new_grant_id=old.new_grant_id)
     ReviewItem.objects.bulk_create(added.values(), batch_size=1000)
     ReviewItem.objects.bulk_update(relisted, ["carried_from"], batch_size=1000)
     return list(reviews.values())
 
 
 def questions_of(item: ReviewItem) -> tuple[Question, ...]:
-    """The guide's questions for the item's reason."""
-    return guide_for(item.guide).for_reason(Reason(item.reason))
+    """The guide's questions for the item's reason; the general ones only on the item that asks them for its
+    citizen (`ReviewItem.asks_general`), so that a citizen with several cases on the list is asked them once."""
+    questions = guide_for(item.guide).for_reason(Reason(item.reason))
+    if item.asks_general:
+        return questions
+    return tuple(q for q in questions if q.section != GENERAL)
 
 
 def answers_of(item: ReviewItem) -> dict[str, str]:
@@ -227,11 +244,29 @@ def progress(items: Iterable[ReviewItem]) -> Progress:
     return Progress(*counts)
 
 
+def combined(progresses: Iterable[Progress]) -> Progress:
+    """The progress of several reviews together: the sum of their counts."""
+    counts = [0, 0, 0, 0]
+    for p in progresses:
+        counts = [c + v for c, v in zip(counts, (p.items, p.done_items, p.questions, p.answered), strict=True)]
+    return Progress(*counts)
+
+
 def reviews_of(followup: FollowUp, caseworkers: Collection[str] | None = None) -> list[tuple[Review, Progress]]:
     """The follow-up's reviews with their progress, by caseworker name; only `caseworkers` when given."""
     reviews = Review.objects.filter(followup=followup).select_related("caseworker", "signed_off_by")
     if caseworkers is not None:
         reviews = reviews.filter(caseworker__caseworker_id__in=list(caseworkers))
+    return _with_progress(reviews)
+
+
+def caseworker_reviews(caseworker: Caseworker) -> list[tuple[Review, Progress]]:
+    """A caseworker's own reviews with their progress, newest follow-up first."""
+    reviews = Review.objects.filter(caseworker=caseworker).select_related("followup", "signed_off_by")
+    return _with_progress(reviews.order_by("-followup__as_of"))
+
+
+def _with_progress(reviews: QuerySet[Review]) -> list[tuple[Review, Progress]]:
     items = Prefetch("items", ReviewItem.objects.prefetch_related("answers"))
     return [(r, progress(r.items.all())) for r in reviews.prefetch_related(items)]
 

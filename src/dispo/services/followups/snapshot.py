@@ -22,6 +22,7 @@ from dispo.engine.changes import PARTS, grant_changes, line_changes, snapshot_ba
 from dispo.services import current
 from dispo.services.followup import FollowUpRow, followup_rows
 from dispo.store.followups.models import FollowUp, FollowUpGrant, FollowUpLine
+from dispo.store.reviews.models import Review
 
 LEVEL_KEYS: dict[str, list[str]] = {
     "total": [],
@@ -61,6 +62,8 @@ GRANT_SCHEMA: dict[str, Any] = {
 FIGURES = ("budget", "forecast", "diff", "grants", "fte", "avg_price", "citizens", "actual_to_date", "remaining")
 CHANGE_FIELDS = {part: f"change_{part}" for part in PARTS}
 BATCH = 2000
+NAMED = 5
+"""How many caseworkers the message about unsigned reviews names before it counts the rest."""
 
 
 class FollowUpError(ValueError):
@@ -69,6 +72,10 @@ class FollowUpError(ValueError):
 
 class FollowUpLocked(FollowUpError):
     """A write to an approved follow-up."""
+
+
+class ReviewsOpen(FollowUpError):
+    """An approval while case reviews of the follow-up are not signed off, not confirmed."""
 
 
 def _dk(day: date) -> str:
@@ -183,8 +190,33 @@ def comment_line(line: FollowUpLine, text: str, user: Any) -> FollowUpLine:
     return FollowUpLine.objects.get(pk=line.pk)
 
 
-def approve(followup: FollowUp, user: Any) -> FollowUp:
-    """Approve a draft: from now on it never changes. Approving twice is refused."""
+def unsigned_reviews(followup: FollowUp) -> list[str]:
+    """The caseworkers whose case review for the follow-up the controller has not signed off, by name."""
+    reviews = Review.objects.filter(followup=followup).exclude(status=Review.Status.SIGNED_OFF)
+    return list(reviews.order_by("caseworker__name").values_list("caseworker__name", flat=True))
+
+
+def named(names: list[str]) -> str:
+    """Names for a sentence: the first few, then how many more."""
+    return ", ".join(names[:NAMED]) + (f" og {len(names) - NAMED} flere" if len(names) > NAMED else "")
+
+
+def unsigned_message(names: list[str]) -> str:
+    return (
+        f"{len(names)} sagsgennemgang{'e' if len(names) > 1 else ''} til opfølgningen er ikke godkendt "
+        f"({named(names)}). "
+        "Godkend sagsgennemgangene først, eller sæt kryds ved «Godkend alligevel»: åbne spørgsmål går videre til "
+        "næste opfølgnings sagsgennemgang."
+    )
+
+
+def approve(followup: FollowUp, user: Any, despite_open_reviews: bool = False) -> FollowUp:
+    """Approve a draft: from now on it never changes. Approving twice is refused, and so is approving while a
+    case review of the follow-up is not signed off, unless the controller confirms it (`despite_open_reviews`):
+    the review is where the month's expected changes are asked for, so approving before it is a choice."""
+    draft = FollowUp.objects.filter(pk=followup.pk, status=FollowUp.Status.DRAFT).exists()
+    if draft and not despite_open_reviews and (names := unsigned_reviews(followup)):
+        raise ReviewsOpen(unsigned_message(names))
     updated = FollowUp.objects.filter(pk=followup.pk, status=FollowUp.Status.DRAFT).update(
         status=FollowUp.Status.APPROVED, approved_by=user, approved_at=timezone.now()
     )

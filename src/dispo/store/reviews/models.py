@@ -49,7 +49,10 @@ class Review(models.Model):
 
 class ReviewItem(models.Model):
     """A case on the list: a citizen (a new case) or one of their grants, why it is listed, and which guide
-    asks about it. `carried_from` is the previous review's item whose open questions brought it here."""
+    asks about it. `carried_from` is the previous review's item whose open questions brought it here.
+
+    The guide's general questions (section `generelt`) concern the citizen, not one grant: `asks_general` is
+    set on the citizen's first item under each guide in a review only, so they are asked once per citizen."""
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="items")
     citizen = models.ForeignKey(Citizen, on_delete=models.PROTECT, related_name="review_items")
@@ -63,6 +66,7 @@ class ReviewItem(models.Model):
     new_grant = models.ForeignKey(
         Grant, null=True, blank=True, on_delete=models.SET_NULL, related_name="created_by_review_items"
     )
+    asks_general = models.BooleanField(default=True)
 
     class Meta:
         ordering = ["review", "position"]

@@ -115,7 +115,8 @@ def _year(request: HttpRequest) -> int:
 
 @login_required
 def calendar_page(request: HttpRequest) -> HttpResponse:
-    """The year's cycle as twelve months and as a list (downloadable), with the settings that make it."""
+    """The year's cycle as twelve months and as a list (downloadable), with the settings that make it; the
+    follow-ups made in the year stand on their as-of dates in the months, linked."""
     require_role(request, *CALENDAR_ROLES)
     year = _year(request)
     form = CalendarSettingsForm(
@@ -141,10 +142,12 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
             )
         table = calendar_services.event_table(items)
         return download(table.rename(EVENT_HEADERS), fmt, f"controllerkalender-{year}", totals=False)
+    made = calendar_services.followups_by_day(year)
     context = {
         "year": year,
         "form": form,
-        "months": [(MONTHS[m - 1], calendar_services.month_grid(year, m, items)) for m in range(1, 13)],
+        "months": [(MONTHS[m - 1], calendar_services.month_grid(year, m, items, made)) for m in range(1, 13)],
+        "followups": [f for day in made.values() for f in day],
         "events": items,
         "holidays": calendar_services.holiday_table(year).rows(),
         "weekdays": ("man", "tir", "ons", "tor", "fre", "lør", "søn"),

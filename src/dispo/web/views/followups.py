@@ -33,9 +33,11 @@ from dispo.services.followups.snapshot import (
     display_rows,
     followups_of,
     line_grant_changes,
+    named,
     years,
 )
 from dispo.services.followups.workbook import committee_xlsx
+from dispo.services.reviews import combined, reviews_of
 from dispo.store.access import Role, roles_of
 from dispo.store.followups.models import FollowUp, FollowUpLine
 from dispo.store.models import AuditEntry, Grant
@@ -129,19 +131,27 @@ def detail(request: HttpRequest, followup_id: int) -> HttpResponse:
         return download(_line_frame(followup), fmt, f"opfoelgning-{followup.as_of:%Y-%m-%d}", LINE_HEADERS, False)
     if request.GET.get("rapport") in FILE_TYPES:
         return _committee_report(followup, request.GET["rapport"])
+    controlling = _can_write(request)
+    reviews = reviews_of(followup) if controlling else []
     context = {
         "followup": followup,
         "rows": [(*row, *_changes(row[2])) for row in display_rows(followup)],
-        "parts": [PART_LABELS[p] for p in PARTS],
-        "can_write": _can_write(request) and not followup.approved,
+        "columns": 9 if followup.previous else 8,
+        "can_write": controlling and not followup.approved,
         "can_drill": bool(roles_of(request.user) & set(PERSON_LEVEL)) and followup.previous is not None,
+        "controlling": controlling,
+        "reviews": reviews,
+        "review_progress": combined(p for _, p in reviews),
+        "signed_off": sum(review.signed_off for review, _ in reviews),
+        "unsigned": named([review.caseworker.name for review, _ in reviews if not review.signed_off]),
     }
     return render(request, "dispo/followups/detail.html", context)
 
 
-def _shown(row: dict[str, Any]) -> list[float | None]:
-    """A grant's parts of a change, empty where under half a krone."""
-    return [row[p] if abs(row[p]) >= 0.5 else None for p in PARTS]
+def _shown(row: dict[str, Any], parts: list[str]) -> list[float | None]:
+    """A grant's parts of a change, empty where under half a krone. Only the parts some grant of the line has
+    are columns: the others are zero throughout, and the summary above the table shows them."""
+    return [row[p] if abs(row[p]) >= 0.5 else None for p in parts]
 
 
 def _committee_report(followup: FollowUp, fmt: str) -> HttpResponse:
@@ -153,14 +163,14 @@ def _committee_report(followup: FollowUp, fmt: str) -> HttpResponse:
     return response
 
 
-def _changes(line: FollowUpLine | None) -> tuple[float | None, list[float | None]]:
-    """A line's change (under half a krone: 0, never "-0") and its parts (under half a krone: an empty cell, so
-    the reasons that matter stand out)."""
+def _changes(line: FollowUpLine | None) -> tuple[float | None, list[tuple[str, float]]]:
+    """A line's change (under half a krone: 0, never "-0") and its parts of half a krone or more, named (the
+    others are left out, so the reasons that matter stand out)."""
     if line is None or line.change is None:
         return None, []
-    values = [getattr(line, CHANGE_FIELDS[p]) for p in PARTS]
+    values = [(PART_LABELS[p], getattr(line, CHANGE_FIELDS[p])) for p in PARTS]
     change = 0.0 if abs(line.change) < 0.5 else line.change
-    return change, [v if abs(v) >= 0.5 else None for v in values]
+    return change, [(label, v) for label, v in values if abs(v) >= 0.5]
 
 
 def _line_frame(followup: FollowUp) -> pl.DataFrame:
@@ -190,10 +200,12 @@ def comment(request: HttpRequest, followup_id: int, line_id: int) -> HttpRespons
 @login_required
 @require_POST
 def approve_view(request: HttpRequest, followup_id: int) -> HttpResponse:
+    """Approve the follow-up; with case reviews not signed off only when the form's «Godkend alligevel» is
+    ticked (checked here, on the server, not in the browser)."""
     require_role(request, *WRITERS)
     followup = get_object_or_404(FollowUp, pk=followup_id)
     try:
-        followup = approve(followup, request.user)
+        followup = approve(followup, request.user, despite_open_reviews=request.POST.get("alligevel") == "ja")
         messages.success(request, f"{followup} er godkendt og låst.")
     except FollowUpError as error:
         messages.error(request, str(error))
@@ -219,13 +231,15 @@ def line_detail(request: HttpRequest, followup_id: int, line_id: int) -> HttpRes
     columns = [c for c in (*GRANT_COLUMNS, "cpr", "previous", "current", "change", *PARTS) if c in rows.columns]
     if fmt in ("xlsx", "csv"):
         return download(rows.select(columns), fmt, f"aendringer-{line.paragraph or line.level}")
+    used = [p for p in PARTS if rows.height and (rows[p].abs() >= 0.5).any()]
     context = {
         "line": line,
         "followup": line.followup,
         "rows": [
-            {**r, "status": STATUSES.get(r["status"], r["status"]), "part_values": _shown(r)} for r in rows.to_dicts()
+            {**r, "status": STATUSES.get(r["status"], r["status"]), "part_values": _shown(r, used)}
+            for r in rows.to_dicts()
         ],
-        "parts": [PART_LABELS[p] for p in PARTS],
+        "parts": [PART_LABELS[p] for p in used],
         "summary": [(PART_LABELS[p], getattr(line, CHANGE_FIELDS[p])) for p in PARTS],
         "hidden": line.grants > 0 and rows.height == 0,
     }

@@ -96,9 +96,7 @@ def index(request: HttpRequest) -> HttpResponse:
             return fmt
         name = f"sagsgennemgang-fremdrift-{chosen.as_of:%Y-%m-%d}" if chosen else "sagsgennemgang-fremdrift"
         return download(_progress_table(rows).rename(PROGRESS_HEADERS), fmt, name, totals=False)
-    own_reviews = (
-        Review.objects.filter(caseworker=own).select_related("followup").order_by("-followup__as_of") if own else []
-    )
+    own_reviews = review_services.caseworker_reviews(own) if own else []
     context = {
         "followups": followups,
         "chosen": chosen,
@@ -187,8 +185,12 @@ class AskedQuestion:
 
 @dataclass
 class ShownItem:
+    """An item with its asked questions; `general_at` is the citizen's item that asks the general questions
+    when it is another one (so the page can point to it)."""
+
     item: ReviewItem
     questions: list[AskedQuestion] = field(default_factory=list)
+    general_at: ReviewItem | None = None
 
     @property
     def open(self) -> int:
@@ -203,7 +205,14 @@ class ShownItem:
         return guide_for(self.item.guide).label
 
 
-def _shown_item(item: ReviewItem, errors: dict[str, tuple[str, str]] | None = None) -> ShownItem:
+def _general_holders(items: list[ReviewItem]) -> dict[tuple[int, str], ReviewItem]:
+    """Per citizen and guide, the item that asks the general questions."""
+    return {(i.citizen_id, i.guide): i for i in items if i.asks_general}
+
+
+def _shown_item(
+    item: ReviewItem, holders: dict[tuple[int, str], ReviewItem], errors: dict[str, tuple[str, str]] | None = None
+) -> ShownItem:
     """The item with its asked questions, answers and any refused answer (question id → (typed, message))."""
     errors = errors or {}
     stored = {a.question_id: a for a in item.answers.all()}
@@ -227,7 +236,8 @@ def _shown_item(item: ReviewItem, errors: dict[str, tuple[str, str]] | None = No
                 grant=answer.created_grant if answer else None,
             )
         )
-    return ShownItem(item, shown)
+    holder = holders.get((item.citizen_id, item.guide))
+    return ShownItem(item, shown, holder if holder is not None and holder.pk != item.pk else None)
 
 
 def _typed_back(question: Question, value: str) -> str:
@@ -259,7 +269,8 @@ def review_detail(request: HttpRequest, review_id: int) -> HttpResponse:
         )
         name = f"sagsgennemgang-{review.caseworker.caseworker_id}-{review.followup.as_of:%Y-%m-%d}"
         return download(table.rename(ITEM_HEADERS), fmt, name, totals=False)
-    shown = [_shown_item(i) for i in items]
+    holders = _general_holders(items)
+    shown = [_shown_item(i, holders) for i in items]
     context = {
         "review": review,
         "sections": _sections(shown),
@@ -295,7 +306,7 @@ def answer_question(request: HttpRequest, review_id: int, item_id: int, question
             messages.error(request, errors[question_id][1])
         return redirect(f"{reverse('review', args=[review.pk])}#sag-{item.pk}")
     fresh = _items(request, review)
-    shown = _shown_item(next(i for i in fresh if i.pk == item.pk), errors)
+    shown = _shown_item(next(i for i in fresh if i.pk == item.pk), _general_holders(fresh), errors)
     context = {"entry": shown, "review": review, "progress": review_services.progress(fresh), "oob": True}
     return render(request, "dispo/reviews/_item.html", context)
 
