@@ -154,3 +154,24 @@ def test_history_uses_whole_years_the_ledger_holds() -> None:
     assert History(first_year=2024, years=2).for_year(2025) == [2024]
     assert History(first_year=2020, years=2).for_year(2025) == [2023, 2024]
     assert History(first_year=2020, years=2).start(2025) == d("2023-01-01")
+
+
+def test_the_settlement_line_and_its_variance_by_hand() -> None:
+    # Y ran 1 January - 30 June 2024 at 100 kr. a day, paid in advance; March 2024 was paid 3,100 on 1 March and
+    # corrected by +310 on 20 April. On 31 March 2024 the ledger counted January-March as booked; on 31 March 2025
+    # the same months came to 310 more: the settlement line of 2025 is +310. One history year: the line is one
+    # year's draw, so the variance is 310² × (1 + 1/1) = 192,200.
+    ledger = grants(
+        {"grant_id": "Y", "price_basis": "dag", "rate": 100.0, "start": d("2024-01-01"), "end": d("2024-06-30")}
+    )
+    dates = pl.DataFrame(
+        [{"grant_id": "Y", "known_on": d("2023-12-01"), "end_known_on": d("2023-12-01")}], schema=KNOWN
+    )
+    paid = payments(
+        *monthly_payments("Y", 2024, 100.0)[:6],
+        {"grant_id": "Y", "service_month": "2024-03", "booked_on": d("2024-04-20"), "amount": 310.0},
+    )
+    row = outlook(ledger, paid, rates(), dates, 2025, DAY, HISTORY).row(0, named=True)
+    assert row["settlement"] == pytest.approx(310.0)
+    assert row["variance"] == pytest.approx(192_200.0)
+    assert row["forecast"] == pytest.approx(310.0)

@@ -1,28 +1,83 @@
-"""Expected ends of grants that run "until further notice": a survival curve from the ledger's own history.
+"""Expected ends of grants that run "until further notice": a stopping rate from the ledger's own history.
 
 A grant without an end date costs, in the commitment ledger, until the end of the year (DESIGN.md §4). Some of
-them will stop before then; nobody knows which, but the history tells how many. The curve S(t) — the chance
-that a grant whose end was not known at its decision is still running after t active days — is a Kaplan–Meier
-estimate per paragraph from the grants known on the forecast day: an end registered by then is an event, a
-grant still open is censored at its age that day. Grants that started before the history window enter it at
-their age on its first day (delayed entry), so the grants that ended before the window (and are missing from
-it) do not make the curve too optimistic.
+them will stop before then; nobody knows which, but the history tells how many. The chance of stopping is a
+hazard — ends per day at risk — that is constant within each age band (`BANDS`) of a paragraph, estimated from
+the grants known on the forecast day whose end was not known at their decision: an end registered by then is an
+event, and every grant adds the days it was at risk inside the history window (a grant that started before the
+window counts from its age on the window's first day, so the grants that ended before the window, missing from
+it, do not make the rate too low).
 
-A grant of age a then runs through a later month with the chance S(a + x) / S(a), x the days to the middle of
-what is left of the month. Its expected ends are its remaining cost × (1 − that chance), a line of its own
-beside the known commitments, never inside them.
+Why bands rather than the Kaplan–Meier curve: among the oldest grants only one or two are at risk, and one end
+there takes the curve to zero, so every older grant would be "certain" to stop. A rate per band pools the days
+at risk; a band with few of them is drawn toward its paragraph's overall rate, and a paragraph with few toward
+the ledger's (`PRIOR_ENDS` ends' worth of weight: the mean of a gamma posterior). What remains uncertain about a
+rate is its posterior variance, which moves every open grant of the paragraph together (`estimation_variance`).
+
+An end is registered some days after it happens (`registration`). Two things follow. The rate is estimated on a
+window that closes when nearly every end in it has been registered (`complete_after` days before the forecast
+day), else the latest ends would be missing and the rate too low. And a grant still open in the ledger on the
+forecast day may already have stopped: it has been at risk for the `waiting` days an end stays unregistered on
+average, on top of its future. A grant of age a thus runs through a later month with the chance exp(−Λ), Λ the
+hazard summed over the days from a − waiting to the middle of what is left of the month. Its expected ends are
+its remaining cost × (1 − that chance), a line of its own beside the known commitments, never inside them.
 """
 
 from __future__ import annotations
 
-from datetime import date
+import math
+from datetime import date, timedelta
+from typing import NamedTuple
 
 import polars as pl
 
 from dispo.engine.periods import Frame, lazy
 
 KEYS = ("paragraph",)
-"""The strata of the survival curve: one curve per paragraph."""
+"""The strata of the stopping rate: one set of bands per paragraph."""
+BANDS = (0, 91, 182, 365, 730, 1461, 2922)
+"""Lower ends of the age bands in days (a quarter, half a year, one, two, four and eight years); the last is open."""
+PRIOR_ENDS = 1.0
+"""How many ends' worth of weight the wider rate (paragraph, ledger) has in a band's or a paragraph's rate."""
+BAND_COLUMNS = ("lower", "upper")
+LAG_SEEN_DAYS = 120
+"""Registration lags are measured on ends at least this long before the forecast day, so that a long lag has had
+time to show (the ends of the last weeks are registered only if quickly, and would make lags look short)."""
+LAG_QUANTILE = 0.95
+"""The share of ends registered by `complete_after` days: the window of the rate closes that long before the day."""
+
+
+class Registration(NamedTuple):
+    """How late ends are registered, from the ends registered by the forecast day."""
+
+    waiting: float
+    """Mean days from an end until its registration (0 for an end registered before it happens)."""
+    complete_after: int
+    """Days after which LAG_QUANTILE of the ends are registered."""
+
+
+def registration(grants: Frame, day: date) -> Registration:
+    """The registration lags of the ends of open-type grants that happened at least LAG_SEEN_DAYS before `day`
+    and were registered by then; no lag without such ends. `grants` as for `durations`."""
+    waiting, complete = (
+        lazy(grants)
+        .filter(
+            pl.col("open_type")
+            & (pl.col("status") != "forventet")
+            & (pl.col("end") <= pl.lit(day - timedelta(days=LAG_SEEN_DAYS)))
+            & (pl.col("end_known_on") <= pl.lit(day))
+        )
+        .select((pl.col("end_known_on") - pl.col("end")).dt.total_days().cast(pl.Float64).alias("lag"))
+        .select(
+            pl.col("lag").clip(lower_bound=0.0).mean().alias("waiting"),
+            pl.col("lag").quantile(LAG_QUANTILE, interpolation="higher").alias("complete"),
+        )
+        .collect()
+        .row(0)
+    )
+    return Registration(
+        waiting=float(waiting or 0.0), complete_after=max(0, math.ceil(complete)) if complete is not None else 0
+    )
 
 
 def _ages(start: pl.Expr, day: pl.Expr) -> pl.Expr:
@@ -32,8 +87,8 @@ def _ages(start: pl.Expr, day: pl.Expr) -> pl.Expr:
 
 def durations(grants: Frame, day: date, history_from: date) -> pl.LazyFrame:
     """Per open-type periodic grant seen in the window [history_from, day]: entry age, exit age and whether the
-    exit is an end (event) or the forecast day (censored). `grants` is the ledger as known on `day` with the
-    columns of `knowledge.with_knowledge`."""
+    exit is an end (event) or `day` (censored). `grants` is the ledger as known on the forecast day (`day` or
+    later: see `registration`) with the columns of `knowledge.with_knowledge`."""
     on, first = pl.lit(day), pl.lit(history_from)
     ended = pl.col("end").is_not_null() & (pl.col("end") <= on)
     exit_day = pl.when(ended).then(pl.col("end")).otherwise(on)
@@ -55,55 +110,78 @@ def durations(grants: Frame, day: date, history_from: date) -> pl.LazyFrame:
     )
 
 
-def survival(durations: pl.LazyFrame) -> pl.LazyFrame:
-    """Kaplan–Meier with delayed entry: per stratum and age t (days) at which something ends, S(t), the chance
-    of running more than t days. At risk at t are the grants with entry < t ≤ exit."""
-    keys = list(KEYS)
+def bands() -> pl.LazyFrame:
+    """The age bands: `band`, `lower` (exclusive) and `upper` (inclusive, null for the last) in days."""
+    uppers: list[int | None] = [*BANDS[1:], None]
+    return pl.LazyFrame(
+        {"band": list(range(len(BANDS))), "lower": list(BANDS), "upper": uppers},
+        schema={"band": pl.Int64, "lower": pl.Int64, "upper": pl.Int64},
+    )
 
-    def change(age: pl.Expr, step: int, event: pl.Expr) -> pl.LazyFrame:
-        return durations.select(
-            *keys,
-            age.cast(pl.Int64).alias("age"),
-            pl.lit(step, pl.Int64).alias("step"),
-            event.cast(pl.Int64).alias("ev"),
-        )
 
+def _overlap(since: pl.Expr, until: pl.Expr) -> pl.Expr:
+    """Days of the age span (since, until] inside the band (lower, upper]."""
+    top = pl.min_horizontal(until, pl.col("upper").fill_null(until))
+    return (top - pl.max_horizontal(since, pl.col("lower"))).clip(lower_bound=0)
+
+
+def _gamma_mean(events: pl.Expr, exposure: pl.Expr, prior_rate: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """The rate's posterior mean and variance: `events` ends in `exposure` days, with PRIOR_ENDS ends at
+    `prior_rate` added (a gamma prior); without a prior rate the rate is 0."""
+    shape = events + PRIOR_ENDS
+    scale = exposure + PRIOR_ENDS / prior_rate
+    known = prior_rate > 0
     return (
-        pl.concat(
-            [
-                change(pl.col("entry") + 1, 1, pl.lit(0)),
-                change(pl.col("exit") + 1, -1, pl.lit(0)),
-                change(pl.col("exit"), 0, pl.col("event")),
-            ]
-        )
-        .group_by(*keys, "age")
-        .agg(pl.col("step").sum(), pl.col("ev").sum())
-        .sort(*keys, "age")
-        .with_columns(at_risk=pl.col("step").cum_sum().over(keys))
-        .filter(pl.col("ev") > 0)
+        pl.when(known).then(shape / scale).otherwise(0.0),
+        pl.when(known).then(shape / scale**2).otherwise(0.0),
+    )
+
+
+def hazards(durations: pl.LazyFrame) -> pl.LazyFrame:
+    """Per stratum and age band: `hazard` (ends per day at risk) and `hazard_var` (its posterior variance), with
+    the band's `lower` and `upper` ages. A band's rate is drawn toward its stratum's, the stratum's toward the
+    whole ledger's."""
+    keys = list(KEYS)
+    counted = (
+        durations.join(bands(), how="cross")
         .with_columns(
-            surv=(1.0 - pl.col("ev") / pl.col("at_risk")).log().cum_sum().over(keys).exp(),
+            exposure=_overlap(pl.col("entry"), pl.col("exit")).cast(pl.Float64),
+            ended=(
+                (pl.col("event") == 1)
+                & (pl.col("exit") > pl.col("lower"))
+                & (pl.col("exit") <= pl.col("upper").fill_null(pl.col("exit")))
+            ).cast(pl.Float64),
         )
-        .select(*keys, pl.col("age").cast(pl.Int64), "surv")
+        .group_by(*keys, "band", *BAND_COLUMNS)
+        .agg(pl.col("ended").sum(), pl.col("exposure").sum())
     )
-
-
-def _survival_at(frame: pl.LazyFrame, curve: pl.LazyFrame, age: str, name: str) -> pl.LazyFrame:
-    """`frame` with S at its column `age` as `name` (1 before the first end, or without a curve)."""
-    keys = list(KEYS)
+    ledger_rate = pl.col("ended").sum() / pl.col("exposure").sum()
+    stratum_rate, _ = _gamma_mean(
+        pl.col("ended").sum().over(keys), pl.col("exposure").sum().over(keys), ledger_rate.fill_nan(0.0)
+    )
+    hazard, variance = _gamma_mean(pl.col("ended"), pl.col("exposure"), pl.col("stratum_rate"))
     return (
-        frame.sort(age)
-        .join_asof(curve.sort("age"), left_on=age, right_on="age", by=keys, strategy="backward", check_sortedness=False)
-        .with_columns(pl.col("surv").fill_null(1.0).alias(name))
-        .drop("surv", "age_right", strict=False)
+        counted.with_columns(stratum_rate=stratum_rate)
+        .select(*keys, "band", *BAND_COLUMNS, hazard.alias("hazard"), variance.alias("hazard_var"))
+        .sort(*keys, "band")
     )
 
 
-def running_chance(months: Frame, grants: Frame, curve: pl.LazyFrame, day: date) -> pl.LazyFrame:
-    """Per grant and month with remaining cost: `remaining`, `weight` (its probability) and `chance`, the
-    probability that it still runs in that month given that it ran on `day` — 1 for a grant whose end is known.
+def _with_bands(rows: pl.LazyFrame, rates: pl.LazyFrame) -> pl.LazyFrame:
+    """Each row of `rows` (with `age_from`, `age_then`) per band of its stratum, with the days it spends there."""
+    return rows.join(rates, on=list(KEYS), how="inner").with_columns(
+        days=_overlap(pl.col("age_from"), pl.col("age_then")).cast(pl.Float64)
+    )
 
-    `months` is the forecast's month table of the ledger as known on `day`; `grants` that ledger's grants.
+
+def running_chance(months: Frame, grants: Frame, rates: pl.LazyFrame, day: date, waiting: float = 0.0) -> pl.LazyFrame:
+    """Per grant and month with remaining cost: `remaining`, `weight` (its probability), `chance`, the
+    probability that it still runs in that month given that its end was not registered by `day` — 1 for a grant
+    whose end is known — and the ages `age_from` (its age on `day` less `waiting`) and `age_then` (the middle of
+    what is left of the month) between which it is at risk (equal where the end is known).
+
+    `months` is the forecast's month table of the ledger as known on `day`; `grants` that ledger's grants;
+    `rates` comes from `hazards`; `waiting` from `registration`.
     """
     keys = list(KEYS)
     expected = pl.col("status") == "forventet"
@@ -116,24 +194,54 @@ def running_chance(months: Frame, grants: Frame, curve: pl.LazyFrame, day: date)
     )
     first_after = pl.max_horizontal(pl.lit(day) + pl.duration(days=1), pl.col("month"), pl.col("start"))
     middle = first_after + (pl.col("month").dt.month_end() - first_after) / 2
+    age_now = _ages(pl.col("start"), pl.lit(day)).cast(pl.Float64)
     rows = (
         lazy(months)
         .filter(pl.col("remaining") != 0)
         .join(attributes, on="grant_id", how="inner")
         .with_columns(
-            age_now=_ages(pl.col("start"), pl.lit(day)).cast(pl.Int64),
-            age_then=_ages(pl.col("start"), middle.cast(pl.Date)).cast(pl.Int64),
+            age_from=pl.when(pl.col("open")).then((age_now - waiting).clip(lower_bound=0.0)).otherwise(age_now),
+            age_then=pl.when(pl.col("open"))
+            .then(_ages(pl.col("start"), middle.cast(pl.Date)).cast(pl.Float64))
+            .otherwise(age_now),
         )
     )
-    rows = _survival_at(_survival_at(rows, curve, "age_now", "s_now"), curve, "age_then", "s_then")
-    ratio = pl.when(pl.col("s_now") > 0).then(pl.col("s_then") / pl.col("s_now")).otherwise(0.0)
-    return rows.select(
+    row_keys = ["grant_id", "month"]
+    spent = (
+        _with_bands(rows.select(*row_keys, *keys, "age_from", "age_then"), rates)
+        .group_by(row_keys)
+        .agg((pl.col("hazard") * pl.col("days")).sum().alias("cumulative"))
+    )
+    return rows.join(spent, on=row_keys, how="left").select(
         "grant_id",
         *keys,
         "month",
         "remaining",
         "weight",
-        pl.when(pl.col("open")).then(ratio).otherwise(1.0).alias("chance"),
+        (-pl.col("cumulative").fill_null(0.0)).exp().alias("chance"),
+        "age_from",
+        "age_then",
+    )
+
+
+def estimation_variance(chances: pl.LazyFrame, rates: pl.LazyFrame) -> pl.LazyFrame:
+    """Per stratum `rate_var`: the variance of the expected ends from the uncertainty of the rates themselves.
+
+    A rate estimated too high makes every open grant of the paragraph stop too early at once, so this part does
+    not shrink with the number of grants. To first order (the delta method): the cost still spent, Σ r·exp(−Λ),
+    moves by −Σ r·chance·t_b per unit of the band's rate, t_b the row's days in band b; the variance is the sum
+    over bands of that slope squared times the rate's variance.
+    """
+    keys = list(KEYS)
+    return (
+        _with_bands(chances, rates)
+        .group_by(*keys, "band")
+        .agg(
+            (pl.col("remaining") * pl.col("chance") * pl.col("days")).sum().alias("slope"),
+            pl.col("hazard_var").first(),
+        )
+        .group_by(*keys)
+        .agg((pl.col("slope") ** 2 * pl.col("hazard_var")).sum().alias("rate_var"))
     )
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import polars as pl
 
@@ -71,17 +71,40 @@ def outlook(
             pl.col("forecast").filter(pl.col("expected")).sum().alias("expected_grants"),
         )
     )
-    curve = ends.survival(ends.durations(seen.grants, day, history.start(year)))
-    stopping = (
-        ends.expected_ends(ends.running_chance(months, seen.grants, curve, day))
+    past = history.for_year(year)
+    spread = _predictive(len(past))
+    arrived = arrivals.new_cases(arrivals.arrivals(seen.grants, seen.rates, year, day, past), len(past))
+    settled = settlement(grants, payments, rates, known, day, past)
+    return _combine(
+        [
+            committed,
+            _expected_ends(seen.grants, months, day, history.start(year)),
+            arrived.with_columns(pl.col("new_cases_var") * spread),
+            settled.with_columns(pl.col("settlement_var") * spread),
+        ]
+    )
+
+
+def _expected_ends(grants: pl.LazyFrame, months: pl.LazyFrame, day: date, since: date) -> pl.LazyFrame:
+    """Per paragraph `ends` and `ends_var`: when each open grant stops, and how uncertain the stopping rates
+    are. The rates are estimated up to the day by which nearly every end was registered (`ends.registration`)."""
+    lag = ends.registration(grants, day)
+    closed = day - timedelta(days=lag.complete_after)
+    hazards = ends.hazards(ends.durations(grants, closed, since)).collect().lazy()
+    chances = ends.running_chance(months, grants, hazards, day, lag.waiting).collect().lazy()
+    return (
+        ends.expected_ends(chances)
         .group_by("paragraph")
         .agg(pl.col("ends").sum(), pl.col("ends_var").sum())
+        .join(ends.estimation_variance(chances, hazards), on="paragraph", how="left")
+        .select("paragraph", "ends", pl.col("ends_var") + pl.col("rate_var").fill_null(0.0))
     )
-    past = history.for_year(year)
-    arrived = arrivals.new_cases(arrivals.arrivals(seen.grants, seen.rates, year, day, past), len(past))
-    arrived = arrived.with_columns(pl.col("new_cases_var") * (1.0 + 1.0 / max(len(past), 1)))
-    settled = settlement(grants, payments, rates, known, day, past)
-    return _combine([committed, stopping, arrived, settled])
+
+
+def _predictive(years: int) -> float:
+    """The factor from one year's variance to the predictive variance of a line that is the mean of `years`
+    history years: the mean is itself off by 1/N of a year's variance, so (1 + 1/N)."""
+    return 1.0 + 1.0 / max(years, 1)
 
 
 def _combine(parts: Sequence[pl.LazyFrame]) -> pl.DataFrame:

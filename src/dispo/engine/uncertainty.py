@@ -1,14 +1,17 @@
 """An interval for the year-end result, analytically: independent parts, their variances summed.
 
 What is still unknown on the forecast day comes from four sources, each with a variance of its own:
-- the ends of the grants that run until further notice (`ends.expected_ends`: when each stops);
+- the ends of the grants that run until further notice (`ends.expected_ends`: when each stops), and the
+  uncertainty of the stopping rates themselves, which moves a paragraph's grants together
+  (`ends.estimation_variance`);
 - the expected grants, decided or not with their probability (also in `ends.expected_ends`);
 - the grants not yet known (`arrivals.new_cases`: how many arrive — Poisson — and what each costs, which
   carries both its price and its duration), plus the error of estimating their mean from N history years
   (the variance of a mean of N years is 1/N of a year's: the predictive variance is (1 + 1/N) times it);
 - the settlement of what has passed (`settlement`): months not yet booked, corrections and payments after an
   unregistered end, measured on the same day a year earlier as the squared difference, grant by grant, between
-  what the ledger then counted up to that day and what those months came to cost.
+  what the ledger then counted up to that day and what those months came to cost; like the new cases, a mean of
+  N history years, so its predictive variance is (1 + 1/N) times a year's.
 Grants stop, arrive and are settled independently of each other, so the variances add. With hundreds of grants
 behind each figure the sum is close to normal (central limit theorem), and the interval is mean ± z·σ with z
 the normal quantile of the level.
