@@ -98,9 +98,10 @@ def summary(followup: FollowUp, total: FollowUpLine) -> list[str]:
 
 
 def changed_parts(line: FollowUpLine) -> list[tuple[str, float]]:
-    """The parts of a line's change that are not zero (to the øre), in the order of attribution."""
+    """The parts of a line's change that are at least a krone either way (the report prints whole kroner, so a
+    smaller part would read "-0 kr."), in the order of attribution."""
     values = [(p, getattr(line, CHANGE_FIELDS[p]) or 0.0) for p in PARTS]
-    return [(p, v) for p, v in values if abs(v) >= 0.005]
+    return [(p, v) for p, v in values if abs(v) >= 0.5]
 
 
 def _signed(value: float) -> str:

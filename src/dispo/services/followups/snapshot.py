@@ -14,13 +14,18 @@ from functools import lru_cache
 from typing import Any
 
 import polars as pl
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from dispo.domain.target_groups import target_groups
 from dispo.engine.changes import PARTS, grant_changes, line_changes, snapshot_basis
+from dispo.engine.forecast import forecast_months
 from dispo.services import current
 from dispo.services.followup import FollowUpRow, followup_rows
+from dispo.services.ledger import Ledger
+from dispo.services.reports import ledger_frame
+from dispo.services.staircases import step_table
 from dispo.store.followups.models import FollowUp, FollowUpGrant, FollowUpLine
 from dispo.store.reviews.models import Review
 
@@ -92,12 +97,23 @@ def previous_of(year: int, as_of: date) -> FollowUp | None:
     return earlier.order_by("-as_of").first()
 
 
-def frozen_grants(year: int, as_of: date) -> pl.DataFrame:
-    """The stored ledger's grants of `year` as of `as_of`, in the snapshot's layout (GRANT_SCHEMA)."""
-    basis = snapshot_basis(current.month_frame(year, as_of))
+def forecast_frames(year: int, as_of: date, ledger: Ledger | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The forecast of `year` as of `as_of` per grant and per grant and month: the stored ledger's (cached), or
+    that of `ledger` when given — a ledger as it stood on a past day, for a follow-up replayed after the fact."""
+    if ledger is None:
+        return current.grant_frame(year, as_of), current.month_frame(year, as_of)
+    grants = ledger_frame(ledger, year, as_of, settings.MUNICIPALITY, step_table()).collect()
+    months = forecast_months(ledger["grants"], ledger["payments"], ledger["rates"], year, as_of).collect()
+    return grants, months
+
+
+def frozen_grants(year: int, as_of: date, ledger: Ledger | None = None) -> pl.DataFrame:
+    """The grants of `year` as of `as_of` in the snapshot's layout (GRANT_SCHEMA): the stored ledger's, or
+    `ledger`'s when given (`forecast_frames`)."""
+    grants, months = forecast_frames(year, as_of, ledger)
+    basis = snapshot_basis(months)
     return (
-        current.grant_frame(year, as_of)
-        .lazy()
+        grants.lazy()
         .join(basis, on="grant_id", how="left")
         .with_columns(pl.col("computed", "active_days").fill_null(0.0), pl.col(TEXT_COLUMNS).fill_null(""))
         .select([pl.col(name).cast(dtype) for name, dtype in GRANT_SCHEMA.items()])
@@ -106,16 +122,20 @@ def frozen_grants(year: int, as_of: date) -> pl.DataFrame:
     )
 
 
-def create_followup(as_of: date, user: Any, year: int | None = None) -> FollowUp:
-    """Freeze the forecast of `year` (default: the as-of date's year) as of `as_of` as a new draft."""
+def create_followup(as_of: date, user: Any, year: int | None = None, ledger: Ledger | None = None) -> FollowUp:
+    """Freeze the forecast of `year` (default: the as-of date's year) as of `as_of` as a new draft.
+
+    The forecast is the stored ledger's as it stands now. `ledger` replaces it with another set of tables of the
+    same shape — the ledger as it was known on `as_of` (`engine.knowledge.as_known_on`) when a past month's
+    follow-up is made after the fact, as the demo does; `ledger_version` still names the stored ledger."""
     year = as_of.year if year is None else year
     if as_of.year != year:
         raise FollowUpError(f"Opgørelsesdatoen {_dk(as_of)} ligger ikke i året {year}. Vælg en dato i {year}.")
     if FollowUp.objects.filter(year=year, as_of=as_of).exists():
         raise FollowUpError(f"Der findes allerede en budgetopfølgning for {year} pr. {_dk(as_of)}.")
-    grants = frozen_grants(year, as_of)
+    grants = frozen_grants(year, as_of, ledger)
     previous = previous_of(year, as_of)
-    budgets = current.ledger()["budgets"]
+    budgets = (current.ledger() if ledger is None else ledger)["budgets"]
     lines = table_lines(grants, grant_table(previous) if previous else None, budgets, year)
     try:
         with transaction.atomic():
