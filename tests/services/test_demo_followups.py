@@ -104,6 +104,7 @@ def test_every_line_of_every_replayed_follow_up_adds_up_to_its_change(demo: list
 
 def test_the_follow_ups_say_they_are_replayed_and_why_the_largest_change_moved(demo: list[FollowUp]) -> None:
     assert [total(f).comment for f in demo] == [replay_note(f.as_of) for f in demo]
+    assert all(f.replayed for f in demo)
     assert "pr. 31-03-2025" in total(demo[2]).comment
     sel108 = demo[2].lines.get(level="paragraph", paragraph="SEL108")
     assert sel108.comment == "Demo: ændringen skyldes især ophørte bevillinger."

@@ -75,7 +75,7 @@ def frozen(followup: FollowUp) -> list[tuple[Any, ...]]:
 
 def test_the_first_follow_up_freezes_every_grant_and_has_no_change(controller: User) -> None:
     january = create_followup(JANUARY, controller)
-    assert (january.status, january.previous, january.year) == ("kladde", None, 2025)
+    assert (january.status, january.previous, january.year, january.replayed) == ("kladde", None, 2025, False)
     assert dict(grant_table(january).select("grant_id", "forecast").iter_rows()) == pytest.approx(
         {"g1": 365_000.0, "g2": 91_500.0, "g3": 92_000.0}
     )

@@ -140,7 +140,12 @@ def create_followup(as_of: date, user: Any, year: int | None = None, ledger: Led
     try:
         with transaction.atomic():
             followup = FollowUp.objects.create(
-                year=year, as_of=as_of, previous=previous, ledger_version=current.version(), created_by=user
+                year=year,
+                as_of=as_of,
+                previous=previous,
+                ledger_version=current.version(),
+                replayed=ledger is not None,
+                created_by=user,
             )
             FollowUpGrant.objects.bulk_create(_grant_rows(followup, grants), batch_size=BATCH)
             FollowUpLine.objects.bulk_create([FollowUpLine(followup=followup, **line) for line in lines])

@@ -25,6 +25,9 @@ class FollowUp(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     previous = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="next")
     ledger_version = models.CharField(max_length=32, blank=True)
+    replayed = models.BooleanField(
+        default=False, help_text="frozen after the fact from the ledger as it was known on as_of, not as it stood"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="followups_created"
     )
