@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
 import polars as pl
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 
 from dispo.services import exports
 from dispo.store.access import Role, roles_of
@@ -41,3 +42,26 @@ def download(
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
+
+
+DOWNLOAD_FORMATS = ("xlsx", "csv")
+
+
+def requested_download(
+    request: HttpRequest, table: pl.DataFrame, name: str, headers: Mapping[str, str], totals: bool = True
+) -> HttpResponse | None:
+    """The table as the download asked for by ?format=, or None when the page itself is asked for.
+
+    The download holds the page's rows under the page's Danish headings (the CSV too, in its header row);
+    `totals=False` for a table that carries its own total rows or whose columns do not add up."""
+    fmt = request.GET.get("format")
+    if not fmt:
+        return None
+    if fmt not in DOWNLOAD_FORMATS:
+        return HttpResponseBadRequest(
+            f"Ukendt format »{fmt}«. Vælg format=xlsx (Excel) eller format=csv.",
+            content_type="text/plain; charset=utf-8",
+        )
+    shown = {column: label for column, label in headers.items() if column in table.columns}
+    rows = table.select(list(shown))
+    return download(rows.rename(shown) if fmt == "csv" else rows, fmt, name, shown, totals=totals)

@@ -8,7 +8,6 @@ XLSX/CSV downloads.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -17,7 +16,7 @@ import polars as pl
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from dispo.domain.paragraphs import UnknownParagraph, paragraph
@@ -26,12 +25,11 @@ from dispo.services import current
 from dispo.services.mi import caseload, expensive_cases, november_list, provider_list, total
 from dispo.store.access import SEES_EVERY_CITIZEN, Role, roles_of
 from dispo.store.models import AuditEntry, Caseworker, Grant, LeaderUnit, OrgUnit, Provider
-from dispo.web.views.common import download, period, require_role
+from dispo.web.views.common import period, requested_download, require_role
 
 MANAGEMENT = (Role.CONTROLLER, Role.ADMINISTRATOR, Role.LEADER, Role.ANALYST)
 PERSON_LEVEL = (Role.CONTROLLER, Role.ADMINISTRATOR)
 SEES_EVERY_CASEWORKER = frozenset({Role.CONTROLLER, Role.ADMINISTRATOR, Role.ANALYST})
-FORMATS = ("xlsx", "csv")
 
 OVERVIEW_HEADERS = {
     "name": "Sagsbehandler",
@@ -159,23 +157,6 @@ def _query(year: int, as_of: date) -> str:
     return f"aar={year}&dato={as_of.isoformat()}"
 
 
-def _export(request: HttpRequest, table: pl.DataFrame, name: str, headers: Mapping[str, str]) -> HttpResponse | None:
-    """The table as the download asked for by ?format=, or None when the page itself is asked for.
-
-    The download holds the page's rows under the page's Danish headings (the CSV too, in its header row)."""
-    fmt = request.GET.get("format")
-    if not fmt:
-        return None
-    if fmt not in FORMATS:
-        return HttpResponseBadRequest(
-            f"Ukendt format »{fmt}«. Vælg format=xlsx (Excel) eller format=csv.",
-            content_type="text/plain; charset=utf-8",
-        )
-    shown = {column: label for column, label in headers.items() if column in table.columns}
-    rows = table.select(list(shown))
-    return download(rows.rename(shown) if fmt == "csv" else rows, fmt, name, shown)
-
-
 def _visible(request: HttpRequest, grants: pl.DataFrame) -> pl.DataFrame:
     """The rows of `grants` the user may see at person level."""
     ids = Grant.objects.visible_to(request.user).values_list("grant_id", flat=True)
@@ -229,7 +210,7 @@ def caseworker_overview(request: HttpRequest) -> HttpResponse:
     scope = _caseworker_scope(request.user)
     grants = current.grant_frame(year, as_of)
     table = caseload.caseworker_overview(grants, ledger["caseworkers"], ledger["units"], scope)
-    if response := _export(request, table, f"sagsbehandleroversigt-{year}", OVERVIEW_HEADERS):
+    if response := requested_download(request, table, f"sagsbehandleroversigt-{year}", OVERVIEW_HEADERS):
         return response
     roles = roles_of(request.user)
     context = {
@@ -262,9 +243,9 @@ def caseworker_report(request: HttpRequest, caseworker_id: str) -> HttpResponse:
     AuditEntry.record(request, "sagsbehandlerrapport", shown)
     name = f"sagsbehandlerrapport-{caseworker_id}-{year}"
     if request.GET.get("liste") == "ophoer":
-        response = _export(request, ending, f"{name}-ophoer", ENDING_HEADERS)
+        response = requested_download(request, ending, f"{name}-ophoer", ENDING_HEADERS)
     else:
-        response = _export(request, citizens, name, CITIZEN_HEADERS)
+        response = requested_download(request, citizens, name, CITIZEN_HEADERS)
     if response:
         return response
     context = {
@@ -304,7 +285,7 @@ def expensive_case_list(request: HttpRequest) -> HttpResponse:
     cases = expensive_cases.expensive_cases(grants, current.ledger()["citizens"], first)
     AuditEntry.record(request, "saerligt-dyre-enkeltsager", sorted(set(cases["citizen_ids"].explode().to_list())))
     readable = expensive_cases.for_download(cases).with_columns(pl.col("kind").replace_strict(SDE_KINDS))
-    if response := _export(request, readable, f"saerligt-dyre-enkeltsager-{year}", SDE_HEADERS):
+    if response := requested_download(request, readable, f"saerligt-dyre-enkeltsager-{year}", SDE_HEADERS):
         return response
     rows = [
         {
@@ -328,7 +309,7 @@ def november(request: HttpRequest) -> HttpResponse:
     grants = _visible(request, current.grant_frame(year, as_of))
     table = november_list.november_list(grants, current.ledger()["citizens"], settings.MUNICIPALITY)
     AuditEntry.record(request, "novemberlisten", sorted(set(table["citizen_id"].to_list())))
-    if response := _export(request, table, f"novemberlisten-{year}", NOVEMBER_HEADERS):
+    if response := requested_download(request, table, f"novemberlisten-{year}", NOVEMBER_HEADERS):
         return response
     money = ["gross", "own_payment", "we_pay", "others_pay"]
     context = {
@@ -350,7 +331,7 @@ def provider_paragraphs(request: HttpRequest) -> HttpResponse:
     require_role(request, *PERSON_LEVEL)
     year, as_of = period(request)
     table = provider_list.paragraph_index(_visible(request, current.grant_frame(year, as_of)))
-    if response := _export(request, table, f"leverandoerlister-{year}", INDEX_HEADERS):
+    if response := requested_download(request, table, f"leverandoerlister-{year}", INDEX_HEADERS):
         return response
     context = {
         "rows": table.to_dicts(),
@@ -380,7 +361,7 @@ def provider_paragraph(request: HttpRequest, code: str) -> HttpResponse:
     )
     AuditEntry.record(request, "leverandoerliste", sorted(set(rows["citizen_id"].to_list())))
     table = provider_list.provider_download(rows, PROVIDER_SUMMARY)
-    if response := _export(request, table, f"leverandoerliste-{code}-{year}", PROVIDER_HEADERS):
+    if response := requested_download(request, table, f"leverandoerliste-{code}-{year}", PROVIDER_HEADERS):
         return response
     groups = provider_list.groups_shown(rows)
     columns = [provider_list.price_column(g) for g in groups]

@@ -9,13 +9,14 @@ aggregate file never shows a cell under 5 — so leaders and analysts may see it
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from typing import Any
 
 import polars as pl
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_http_methods
 
@@ -30,13 +31,15 @@ from dispo.store.screening.models import ConsortiumFile, QuestionSetVersion
 from dispo.web.charts import bar_chart
 from dispo.web.forms_screening import QuestionForm
 from dispo.web.scatter import fit_text, scatter_chart
-from dispo.web.views.common import download, period, require_role
+from dispo.web.views.common import period, requested_download, require_role
+
+_table_download = partial(requested_download, totals=False)
+"""Downloads of tables that carry their own totals, or whose columns do not add up."""
 
 AREA = (Role.CONTROLLER, Role.LEADER, Role.ANALYST, Role.ADMINISTRATOR, Role.CASEWORKER)
 REGISTERS = (Role.CONTROLLER, Role.CASEWORKER)
 AGGREGATES = (Role.CONTROLLER, Role.LEADER, Role.ANALYST, Role.ADMINISTRATOR)
 IMPORTS = (Role.CONTROLLER, Role.ANALYST, Role.ADMINISTRATOR)
-FORMATS = ("xlsx", "csv")
 STATUS = {"": "Ikke registreret", "kladde": "Kladde", "faerdig": "Færdig"}
 CANDIDATE_HEADERS = {
     "cpr": "CPR-nummer",
@@ -140,21 +143,6 @@ def _context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
     }
 
 
-def _download(request: HttpRequest, table: pl.DataFrame, name: str, headers: dict[str, str]) -> HttpResponse | None:
-    """The table as XLSX or CSV when ?format= asks for it, under the page's Danish headings."""
-    fmt = request.GET.get("format")
-    if not fmt:
-        return None
-    if fmt not in FORMATS:
-        return HttpResponseBadRequest(
-            f"Ukendt format »{fmt}«. Vælg format=xlsx (Excel) eller format=csv.",
-            content_type="text/plain; charset=utf-8",
-        )
-    shown = {column: label for column, label in headers.items() if column in table.columns}
-    rows = table.select(list(shown))
-    return download(rows.rename(shown) if fmt == "csv" else rows, fmt, name, shown, totals=False)
-
-
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     """The area's front page: for those who register, the candidates from the ledger with their status."""
@@ -165,7 +153,7 @@ def index(request: HttpRequest) -> HttpResponse:
         table = registration.candidates(year, as_of, request.user)
         AuditEntry.record(request, "screening-kandidater", table["citizen_id"].to_list())
         readable = table.with_columns(pl.col("status").replace_strict(STATUS, default=pl.col("status")))
-        if response := _download(request, readable, f"screening-kandidater-{year}", CANDIDATE_HEADERS):
+        if response := _table_download(request, readable, f"screening-kandidater-{year}", CANDIDATE_HEADERS):
             return response
         context["rows"] = readable.to_dicts()
         context["headers"] = CANDIDATE_HEADERS
@@ -322,7 +310,7 @@ def export(request: HttpRequest) -> HttpResponse:
         return response
     _, current = questions.latest()
     table = _labelled(made.cells, current)
-    if table_download := _download(request, table, f"screening-samlet-{year}", CELL_HEADERS):
+    if table_download := _table_download(request, table, f"screening-samlet-{year}", CELL_HEADERS):
         return table_download
     return render(request, "dispo/screening/export.html", context | {"aggregate": made, "rows": table.to_dicts()})
 
@@ -414,7 +402,7 @@ def consortium_page(request: HttpRequest) -> HttpResponse:
         "svar": (consortium.shares(data, question, "region"), SHARE_HEADERS),
     }
     chosen = tables.get(request.GET.get("tabel", ""), tables["regioner"])
-    if response := _download(
+    if response := _table_download(
         request, chosen[0], f"konsortium-{request.GET.get('tabel', 'regioner')}-{year}", chosen[1]
     ):
         return response
@@ -475,7 +463,7 @@ def hypotheses(request: HttpRequest) -> HttpResponse:
         ],
         schema=HYPOTHESIS_SCHEMA,
     )
-    if response := _download(request, table, f"hypoteser-{year}", HYPOTHESIS_HEADERS):
+    if response := _table_download(request, table, f"hypoteser-{year}", HYPOTHESIS_HEADERS):
         return response
     return render(
         request, "dispo/screening/hypotheses.html", _context(request, rows=rows, data=data, readings=READINGS)
@@ -512,7 +500,7 @@ def own_report(request: HttpRequest) -> HttpResponse:
             "high": pl.Float64,
         },
     )
-    if response := _download(request, table, f"kommunerapport-{code}-{year}", POSITION_HEADERS):
+    if response := _table_download(request, table, f"kommunerapport-{code}-{year}", POSITION_HEADERS):
         return response
     shown = [
         {"name": r.name, "rank": r.rank, "n": r.n}

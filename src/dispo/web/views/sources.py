@@ -7,8 +7,8 @@ rows writes an audit row naming the ledger's citizen ids behind the shown pseudo
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date
+from functools import partial
 from typing import Any
 
 import polars as pl
@@ -29,7 +29,10 @@ from dispo.store.access import SEES_EVERY_CITIZEN
 from dispo.store.models import AuditEntry, Citizen
 from dispo.store.sources.models import KIND_CHOICES, ChecklistStatus
 from dispo.web.charts import Series, line_chart, one_decimal
-from dispo.web.views.common import download, require_role
+from dispo.web.views.common import requested_download, require_role
+
+_table_download = partial(requested_download, totals=False)
+"""Downloads of tables that carry their own totals, or whose columns do not add up."""
 
 ROLES = tuple(SEES_EVERY_CITIZEN)
 KIND_LABELS = dict(KIND_CHOICES)
@@ -38,7 +41,6 @@ PAIR_SLUGS = {
     "fag-oekonomi": ("case", "finance"),
     "afregning-oekonomi": ("settlement", "finance"),
 }
-FORMATS = ("xlsx", "csv")
 PREVIEW_HEADERS = {
     "row": "Række",
     "cpr_masked": "CPR-nummer",
@@ -112,20 +114,6 @@ DIFFERS = {"provider": "leverandør", "start": "første måned", "end": "sidste 
 
 def _guard(request: HttpRequest) -> None:
     require_role(request, *ROLES)
-
-
-def _export(request: HttpRequest, table: pl.DataFrame, name: str, headers: Mapping[str, str]) -> HttpResponse | None:
-    """The table as the download asked for by ?format= (under the page's headings), or None for the page."""
-    fmt = request.GET.get("format")
-    if not fmt:
-        return None
-    if fmt not in FORMATS:
-        return HttpResponseBadRequest(
-            f"Ukendt format »{fmt}«. Vælg format=xlsx (Excel) eller format=csv.", content_type="text/plain"
-        )
-    shown = {column: label for column, label in headers.items() if column in table.columns}
-    rows = table.select(list(shown))
-    return download(rows.rename(shown) if fmt == "csv" else rows, fmt, name, shown, totals=False)
 
 
 def _window(request: HttpRequest, lines: dict[str, pl.DataFrame]) -> Window:
@@ -254,7 +242,7 @@ def reconciliation(request: HttpRequest) -> HttpResponse:
         or [pl.DataFrame(schema={"pair": pl.String, "label": pl.String})],
         how="diagonal",
     )
-    if response := _export(
+    if response := _table_download(
         request, table, f"ottetals-kontrol-{window.first:%Y-%m}-{window.last:%Y-%m}", SUMMARY_HEADERS
     ):
         return response
@@ -303,7 +291,7 @@ def reconciliation_lines(request: HttpRequest, pair: str) -> HttpResponse:
     title = CATEGORY_LABELS[category].format(a=names["a"], b=names["b"])
     if category == "equal_b":
         title = "Ens"
-    if response := _export(request, table, f"ottetals-kontrol-{pair}-{category}", LINE_HEADERS):
+    if response := _table_download(request, table, f"ottetals-kontrol-{pair}-{category}", LINE_HEADERS):
         return response
     context = {
         "rows": table.drop("citizen").to_dicts(),
@@ -328,7 +316,7 @@ def amounts(request: HttpRequest) -> HttpResponse:
     table = reconciling.amounts(lines, window).with_columns(
         label=pl.col("key").map_elements(reconciling.key_label, return_dtype=pl.String).fill_null("Uden paragraf")
     )
-    if response := _export(
+    if response := _table_download(
         request, table, f"beloeb-side-om-side-{window.first:%Y-%m}-{window.last:%Y-%m}", AMOUNT_HEADERS
     ):
         return response
@@ -350,7 +338,7 @@ def quality(request: HttpRequest) -> HttpResponse:
     table = data_quality.series().with_columns(
         source=pl.col("kind").replace_strict(KIND_LABELS, return_dtype=pl.String)
     )
-    if response := _export(request, table, "datakvalitet", QUALITY_HEADERS):
+    if response := _table_download(request, table, "datakvalitet", QUALITY_HEADERS):
         return response
     charts = []
     for kind in KINDS:
@@ -405,7 +393,7 @@ def checklist_page(request: HttpRequest) -> HttpResponse:
         "updated_by": "Ændret af",
         "updated_at": "Ændret",
     }
-    if response := _export(request, table, "kl-tjekliste", headers):
+    if response := _table_download(request, table, "kl-tjekliste", headers):
         return response
     rows = [{"step": step, "status": status} for step, status in pairs]
     context = {"rows": rows, "choices": ChecklistStatus.Status.choices, "source": source()}
