@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 import polars as pl
 
+from dispo.cli.options import iso_date
 from dispo.services import backtest as service
 from dispo.services.canonical import InvalidData
 
@@ -28,15 +29,6 @@ def _seeds(_ctx: click.Context, _param: click.Parameter, value: str | None) -> l
         return [int(part) for part in value.split(",") if part.strip()]
     except ValueError:
         raise click.BadParameter(f"'{value}' er ikke hele tal adskilt af komma, fx 1,2,3") from None
-
-
-def _day(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"'{value}' er ikke en dato på formen ÅÅÅÅ-MM-DD") from None
 
 
 def _database_rows(year: int | None) -> pl.DataFrame:
@@ -59,7 +51,7 @@ def _database_rows(year: int | None) -> pl.DataFrame:
     "--size", type=click.Choice(["demo", "large", "national"]), help="Syntetiske verdener af denne størrelse."
 )
 @click.option("--seeds", callback=_seeds, help="Frø til de syntetiske verdener, fx 1,2,3 (med --size).")
-@click.option("--today", callback=_day, help="De syntetiske verdeners 'i dag' ÅÅÅÅ-MM-DD (standard: i dag).")
+@click.option("--today", callback=iso_date, help="De syntetiske verdeners 'i dag' ÅÅÅÅ-MM-DD (standard: i dag).")
 @click.option("--year", type=int, help="Året der afprøves (standard: året før 'i dag').")
 @click.option("--by", type=click.Choice(["month", "paragraph"]), default="month", show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "xlsx"]), default="table", show_default=True)

@@ -10,6 +10,7 @@ import click
 import polars as pl
 
 from dispo.cli.backtest import backtest, import_known
+from dispo.cli.options import iso_date
 from dispo.cli.population import import_population
 from dispo.services import canonical, exports
 from dispo.services.ledger import Ledger
@@ -30,15 +31,6 @@ def _setup_django() -> None:
     settings.VAR_DIR.mkdir(parents=True, exist_ok=True)  # where the embedded SQLite database lives
 
 
-def _iso_date(_ctx: click.Context, _param: click.Parameter, value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"'{value}' er ikke en dato på formen ÅÅÅÅ-MM-DD") from None
-
-
 @click.group()
 def cli() -> None:
     """dispo — dispositionsregnskab for det specialiserede socialområde."""
@@ -46,7 +38,7 @@ def cli() -> None:
 
 @cli.command()
 @click.option("--year", type=int, help="Regnskabsåret (standard: as-of-datoens år).")
-@click.option("--as-of", callback=_iso_date, help="Opgørelsesdato ÅÅÅÅ-MM-DD (standard: i dag).")
+@click.option("--as-of", callback=iso_date, help="Opgørelsesdato ÅÅÅÅ-MM-DD (standard: i dag).")
 @click.option("--by", type=click.Choice(BY_CHOICES), default="paragraph", show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "table"]), default="table", show_default=True)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Skriv til fil i stedet for stdout.")
@@ -133,7 +125,7 @@ def _emit(table: pl.DataFrame, fmt: str, out: Path | None) -> None:
 @click.option("--size", type=click.Choice(["demo", "large", "national"]), default="demo", show_default=True)
 @click.option("--seed", type=int, default=1, show_default=True)
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True)
-@click.option("--today", callback=_iso_date, help="Verdens 'i dag' ÅÅÅÅ-MM-DD (standard: i dag).")
+@click.option("--today", callback=iso_date, help="Verdens 'i dag' ÅÅÅÅ-MM-DD (standard: i dag).")
 @click.option(
     "--sources",
     is_flag=True,
