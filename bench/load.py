@@ -1,10 +1,13 @@
 """Load test: 20 controllers at once on the demo municipality's follow-up table and a paragraph page.
 
     .venv/bin/python bench/load.py [--clients 20] [--seconds 30] [--max-requests 20000] [--threshold-ms 300]
+        [--database sqlite|postgresql|both]
 
 DESIGN.md §7: a dashboard page on the demo municipality under 300 ms at the 95th percentile with 20 concurrent
 users. The script
-1. creates the demo municipality (`dispo demo --no-serve`) in a fresh temporary DISPO_VAR_DIR (SQLite),
+1. creates the demo municipality (`dispo demo --no-serve`) in a fresh temporary DISPO_VAR_DIR: in SQLite there,
+   or with `--database postgresql` in a new PostgreSQL database `dispo_load_<pid>` on `--postgres-server`
+   (dropped at the end); `--database both` measures SQLite, then PostgreSQL, and prints the two side by side,
 2. serves it with waitress, a multi-threaded production WSGI server, on 127.0.0.1 only
    (`--server gunicorn` with `--workers`, or Django's threaded `runserver`, instead),
 3. times the first request of each page alone (the cold cache after start-up), then
@@ -13,7 +16,8 @@ users. The script
    passed or `--max-requests` are done,
 5. prints count, errors, median, 95th percentile and max latency per page and in all, the server's CPU time
    per request, and exits 1 if the 95th percentile exceeds `--threshold-ms` or any request failed.
-`--settings` serves with another settings module (on PYTHONPATH), to measure a proposed change before making it.
+`--settings` serves with another settings module (on PYTHONPATH), to measure a proposed change before making it;
+`--database-url` serves from an existing empty database instead.
 Traffic goes to the loopback address only; the server is stopped and the temporary folder removed at the end.
 """
 
@@ -255,7 +259,13 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--server", choices=["waitress", "gunicorn", "runserver"], default="waitress")
     parser.add_argument("--threads", type=int, default=8, help="the server's threads (per worker process)")
     parser.add_argument("--workers", type=int, default=2, help="worker processes (gunicorn only)")
-    parser.add_argument("--database-url", help="serve from this database instead of a temporary SQLite file")
+    parser.add_argument("--database", choices=["sqlite", "postgresql", "both"], default="sqlite")
+    parser.add_argument(
+        "--postgres-server",
+        default=os.environ.get("DISPO_BENCH_POSTGRES_SERVER", "postgresql://postgres@127.0.0.1:5432"),
+        help="the PostgreSQL server (without a database name) for --database postgresql",
+    )
+    parser.add_argument("--database-url", help="serve from this existing, empty database instead")
     parser.add_argument(
         "--settings",
         default="dispo.web.settings",
@@ -301,11 +311,26 @@ def server_label(args: argparse.Namespace) -> str:
     return f"waitress ({args.threads} threads)" if args.server == "waitress" else "runserver"
 
 
-def main() -> int:
-    args = arguments()
-    machine = platform.processor() or platform.machine()
-    print(f"{platform.node()}: {os.cpu_count()} cores, {machine}, Python {platform.python_version()}")
-    with demo_server(args.server, args.threads, args.workers, args.database_url, args.settings) as (base, pid):
+@contextmanager
+def temporary_postgres(server: str) -> Iterator[str]:
+    """A new, empty PostgreSQL database of this run on `server`, dropped on exit."""
+    import psycopg
+
+    name = f"dispo_load_{os.getpid()}"
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.execute(f"CREATE DATABASE {name}")
+    try:
+        yield f"{server}/{name}"
+    finally:
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def measure(args: argparse.Namespace, database_url: str | None) -> tuple[float, bool]:
+    """One load test against the demo served from `database_url` (None: a temporary SQLite file); prints its
+    table and returns the 95th percentile in seconds and whether it passed."""
+    with demo_server(args.server, args.threads, args.workers, database_url, args.settings) as (base, pid):
         pages, cold = pages_to_load(base)
         cpu_before = cpu_seconds(pid)
         timings, elapsed = load(base, pages, args)
@@ -321,7 +346,28 @@ def main() -> int:
         print(f"{name}: {len(problems)} errors, e.g. {problems[0]}")
     verdict = p95 * 1000 <= args.threshold_ms and not timings.errors
     print(f"\np95 {p95 * 1000:.0f} ms against {args.threshold_ms:.0f} ms: {'passed' if verdict else 'FAILED'}")
-    return 0 if verdict else 1
+    return p95, verdict
+
+
+def main() -> int:
+    args = arguments()
+    machine = platform.processor() or platform.machine()
+    print(f"{platform.node()}: {os.cpu_count()} cores, {machine}, Python {platform.python_version()}")
+    if args.database_url:
+        return 0 if measure(args, args.database_url)[1] else 1
+    results: dict[str, tuple[float, bool]] = {}
+    for database in ("sqlite", "postgresql") if args.database == "both" else (args.database,):
+        print(f"\n## {database}")
+        if database == "sqlite":
+            results[database] = measure(args, None)
+            continue
+        with temporary_postgres(args.postgres_server) as url:
+            results[database] = measure(args, url)
+    if len(results) > 1:
+        print("\n| database | p95 ms | passed |\n| --- | ---: | --- |")
+        for database, (p95, passed) in results.items():
+            print(f"| {database} | {p95 * 1000:.0f} | {'yes' if passed else 'NO'} |")
+    return 0 if all(passed for _, passed in results.values()) else 1
 
 
 if __name__ == "__main__":

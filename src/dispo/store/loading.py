@@ -1,11 +1,16 @@
 """Loading the ledger's tables from the database in bulk, as canonical frames for the engine.
 
 One SQL query per table, straight into Polars: never row by row through model instances, which would cost
-seconds on a large municipality (DESIGN.md §7).
+seconds on a large municipality (DESIGN.md §7). PostgreSQL streams each table out with `COPY … TO STDOUT`
+as CSV, which Polars parses in parallel; SQLite's rows go to Polars with their types declared, so that nothing
+is inferred value by value. Dates are read as ISO text and parsed by Polars: SQLite's driver would otherwise
+call Django's date parser once per value. Rates and payments name their grant by the database's key, a
+number, which Polars turns into the grant_id: a million text values cost Python more than that join.
 """
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable
 
 import polars as pl
@@ -14,9 +19,11 @@ from django.db import connection
 from dispo.engine import schema
 from dispo.services.ledger import Ledger
 
+PolarsType = type[pl.DataType] | pl.DataType
+
 QUERIES: dict[str, str] = {
     "citizens": """
-        SELECT c.citizen_id, c.cpr_masked AS cpr, c.birth_date, c.sex, c.household_id
+        SELECT c.citizen_id, c.cpr_masked AS cpr, CAST(c.birth_date AS TEXT) AS birth_date, c.sex, c.household_id
         FROM store_citizen c""",
     "providers": "SELECT provider_id, name, provider_type, municipality FROM store_provider",
     "units": """
@@ -28,7 +35,8 @@ QUERIES: dict[str, str] = {
     "grants": """
         SELECT g.grant_id, c.citizen_id, k.case_id, g.paragraph, g.target_group, p.provider_id,
                g.price_basis, CAST(g.rate AS DOUBLE PRECISION) AS rate,
-               CAST(g.hours_per_week AS DOUBLE PRECISION) AS hours_per_week, g.start, g."end", g.status,
+               CAST(g.hours_per_week AS DOUBLE PRECISION) AS hours_per_week,
+               CAST(g.start AS TEXT) AS start, CAST(g."end" AS TEXT) AS "end", g.status,
                CAST(g.probability AS DOUBLE PRECISION) AS probability,
                g.acting_municipality, g.paying_municipality,
                CAST(g.own_payment AS DOUBLE PRECISION) AS own_payment, w.caseworker_id, u.unit_id
@@ -39,15 +47,18 @@ QUERIES: dict[str, str] = {
         LEFT JOIN store_caseworker w ON w.id = g.caseworker_id
         LEFT JOIN store_orgunit u ON u.id = g.unit_id""",
     "rates": """
-        SELECT g.grant_id, r.valid_from, CAST(r.rate AS DOUBLE PRECISION) AS rate
-        FROM store_grantrate r JOIN store_grant g ON g.id = r.grant_id""",
+        SELECT grant_id, CAST(valid_from AS TEXT) AS valid_from, CAST(rate AS DOUBLE PRECISION) AS rate
+        FROM store_grantrate""",
     "payments": """
-        SELECT g.grant_id, p.service_month, p.booked_on, CAST(p.amount AS DOUBLE PRECISION) AS amount
-        FROM store_payment p JOIN store_grant g ON g.id = p.grant_id""",
+        SELECT grant_id, service_month, CAST(booked_on AS TEXT) AS booked_on,
+               CAST(amount AS DOUBLE PRECISION) AS amount
+        FROM store_payment""",
     "budgets": """
         SELECT year, target_group, paragraph, unit_id, CAST(amount AS DOUBLE PRECISION) AS amount
         FROM store_budget""",
 }
+BY_GRANT_KEY = ("rates", "payments")
+"""Tables fetched with the database's key of their grant (see above)."""
 
 
 def _cast(name: str, dtype: type[pl.DataType] | pl.DataType, actual: pl.DataType) -> pl.Expr:
@@ -59,17 +70,56 @@ def _cast(name: str, dtype: type[pl.DataType] | pl.DataType, actual: pl.DataType
     return column.cast(dtype).alias(name)
 
 
-def load_table(table: str) -> pl.DataFrame:
-    """One canonical table from the database. CPR numbers come out masked: the engine never needs them."""
+def _copied(query: str, names: list[str]) -> pl.DataFrame:
+    """The rows of `query` through PostgreSQL's COPY as text columns (NULL stays null, '' stays '')."""
+    buffer = io.BytesIO()
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY ({query}) TO STDOUT WITH (FORMAT csv)") as copy:
+        for block in copy:
+            buffer.write(block)
+    if not buffer.tell():
+        return pl.DataFrame(schema=dict.fromkeys(names, pl.String))
+    return pl.read_csv(buffer.getvalue(), has_header=False, new_columns=names, infer_schema=False)
+
+
+def _fetched(query: str, columns: dict[str, PolarsType]) -> pl.DataFrame:
+    """The rows of `query` through the cursor, handed to Polars with their types (dates as text)."""
     with connection.cursor() as cursor:
-        cursor.execute(QUERIES[table])
+        cursor.execute(query)
         rows = cursor.fetchall()
+    raw = {name: pl.String if dtype == pl.Date else dtype for name, dtype in columns.items()}
+    return pl.DataFrame(rows, schema=raw, orient="row")
+
+
+def _read(query: str, columns: dict[str, PolarsType]) -> pl.DataFrame:
+    if connection.vendor == "postgresql":
+        return _copied(query, list(columns))
+    return _fetched(query, columns)
+
+
+def grant_keys() -> pl.DataFrame:
+    """The database's key (`pk`) of every grant beside its grant_id."""
+    raw = _read("SELECT id, grant_id FROM store_grant", {"pk": pl.Int64, "grant_id": pl.String})
+    return raw.select(pl.col("pk").cast(pl.Int64), pl.col("grant_id").cast(pl.String))
+
+
+def load_table(table: str, keys: pl.DataFrame | None = None) -> pl.DataFrame:
+    """One canonical table from the database. CPR numbers come out masked: the engine never needs them.
+    `keys` (from `grant_keys`) saves reading them again when several tables need them."""
     columns = schema.TABLES[table]
-    if not rows:
+    fetched = {**columns, "grant_id": pl.Int64} if table in BY_GRANT_KEY else columns
+    raw = _read(QUERIES[table], fetched)
+    if raw.is_empty():
         return schema.empty(table)
-    raw = pl.DataFrame(rows, schema=list(columns), orient="row", infer_schema_length=None)
+    if table in BY_GRANT_KEY:
+        raw = (
+            raw.rename({"grant_id": "pk"})
+            .with_columns(pl.col("pk").cast(pl.Int64))
+            .join(grant_keys() if keys is None else keys, on="pk", how="left", maintain_order="left")
+        )
     return raw.select(_cast(name, dtype, raw.schema[name]) for name, dtype in columns.items())
 
 
 def load_ledger(tables: Iterable[str] | None = None) -> Ledger:
-    return Ledger({table: load_table(table) for table in (tables or schema.TABLES)})
+    wanted = list(tables or schema.TABLES)
+    keys = grant_keys() if any(t in BY_GRANT_KEY for t in wanted) else None
+    return Ledger({table: load_table(table, keys) for table in wanted})
