@@ -33,27 +33,34 @@ def rate_segments(grants: Frame, rates: Frame) -> pl.LazyFrame:
 
     A grant's own `rate` holds from its start; a row of `rates` replaces it from `valid_from` on. A rate valid
     from before the start counts from the start; of several rows on the same day the later one wins.
+
+    Once sorted, a grant's rows are adjacent: a row ends the day before the next row of the same grant starts,
+    and of rows starting the same day only the last is kept — comparisons with the next row, not groupings.
     """
+    bounds = lazy(grants).select("grant_id", "start", "end")
     base = lazy(grants).select(
         "grant_id",
         pl.col("start").alias("valid_from"),
         "rate",
         pl.lit(0).alias("priority"),
+        "start",
+        "end",
     )
-    changes = lazy(rates).select("grant_id", "valid_from", "rate", pl.lit(1).alias("priority"))
-    bounds = lazy(grants).select("grant_id", "start", "end")
+    changes = (
+        lazy(rates)
+        .select("grant_id", "valid_from", "rate", pl.lit(1).alias("priority"))
+        .join(bounds, on="grant_id", how="inner")
+    )
+    same_grant = pl.col("grant_id").shift(-1) == pl.col("grant_id")
+    replaced = same_grant & (pl.col("seg_from").shift(-1) == pl.col("seg_from"))
     return (
         pl.concat([base, changes])
-        .join(bounds, on="grant_id", how="inner")
         .filter(pl.col("end").is_null() | (pl.col("valid_from") <= pl.col("end")))
         .with_columns(seg_from=pl.max_horizontal("valid_from", "start"))
         .sort("grant_id", "seg_from", "priority", "valid_from")
-        .unique(subset=["grant_id", "seg_from"], keep="last", maintain_order=True)
+        .filter(~replaced.fill_null(False))
         .with_columns(
-            seg_to=pl.coalesce(
-                (pl.col("seg_from").shift(-1).over("grant_id") - pl.duration(days=1)),
-                pl.col("end"),
-            )
+            seg_to=pl.when(same_grant).then(pl.col("seg_from").shift(-1) - pl.duration(days=1)).otherwise("end")
         )
         .select("grant_id", "seg_from", "seg_to", "rate")
     )
@@ -63,7 +70,8 @@ def month_pieces(grants: Frame, rates: Frame, year: int, as_of: date) -> pl.Lazy
     """Pieces of the year's active days: grant_id, month (first day), rate, days, days_to_date, days_after.
 
     `days_to_date` are the piece's days on or before `as_of`, `days_after` the rest. One-off grants are
-    excluded: they have no days (see `one_off_amounts`).
+    excluded: they have no days (see `one_off_amounts`). A segment clipped to the year spans the months from
+    its first day's to its last day's, numbered 1-12.
     """
     first, last = date(year, 1, 1), date(year, 12, 31)
     periodic = lazy(grants).filter(pl.col("price_basis") != "engang")
@@ -72,12 +80,14 @@ def month_pieces(grants: Frame, rates: Frame, year: int, as_of: date) -> pl.Lazy
     month_end = pl.col("month").dt.month_end()
     piece_lo = pl.max_horizontal("lo", "month")
     piece_hi = pl.min_horizontal("hi", month_end)
+    months = pl.int_ranges(pl.col("lo").dt.month(), pl.col("hi").dt.month() + 1, dtype=pl.Int8)
     return (
         rate_segments(periodic, rates)
         .with_columns(lo=lo, hi=hi)
         .filter(pl.col("lo") <= pl.col("hi"))
-        .with_columns(month=pl.date_ranges(pl.col("lo").dt.month_start(), pl.col("hi"), "1mo"))
+        .with_columns(month=months)
         .explode("month")
+        .with_columns(month=pl.date(year, pl.col("month"), 1))
         .with_columns(
             days=inclusive_days(piece_lo, piece_hi),
             days_to_date=inclusive_days(piece_lo, pl.min_horizontal(piece_hi, pl.lit(as_of))),

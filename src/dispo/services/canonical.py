@@ -210,8 +210,55 @@ def _duplicate_key_problems(raw: pl.DataFrame, file: str, table: str) -> list[Pr
     return [Problem(file, row, key, v, "en nøgle der kun findes én gang") for row, v in _rows(raw, duplicated, key)]
 
 
+def _clean_checks(table: str) -> list[pl.Expr]:
+    """True on rows of a typed frame that the full check would question (it then names them)."""
+    columns, checks = schema.TABLES[table], []
+    for name, rule in RULES[table].items():
+        value = pl.col(name)
+        if columns[name] == pl.String:
+            checks += [value != value.str.strip_chars(), value == ""]
+        if rule.required:
+            checks.append(value.is_null())
+        if rule.choices:
+            checks.append(~value.is_in(rule.choices))
+        if rule.pattern:
+            checks.append(~value.str.contains(rule.pattern))
+        if rule.minimum is not None:
+            checks.append(value < rule.minimum)
+        if rule.maximum is not None:
+            checks.append(value > rule.maximum)
+    key = next(iter(RULES[table]))
+    if key.endswith("_id") and table not in ("rates", "payments"):
+        checks.append(pl.col(key).is_duplicated())
+    if table == "grants":
+        checks += [
+            pl.col("end") < pl.col("start"),
+            (pl.col("price_basis") == "time") & pl.col("hours_per_week").is_null(),
+        ]
+    return [check.fill_null(False) for check in checks]
+
+
+def _clean(path: Path, table: str) -> pl.DataFrame | None:
+    """The file read straight into its column types when it is clean — the documented columns in their order,
+    every value parsing, no rule broken: the common case, in one typed read, more than twice as fast as the full
+    check on a million rows. None otherwise: the full check reads it again as text to name every problem."""
+    columns = schema.TABLES[table]
+    try:
+        with path.open(encoding="utf-8") as file:
+            if file.readline().rstrip("\r\n").split(",") != list(columns):
+                return None
+        typed = pl.read_csv(path, schema=columns, encoding="utf8")
+    except (pl.exceptions.PolarsError, UnicodeDecodeError, OSError):
+        return None
+    flagged = typed.lazy().select(pl.any_horizontal(_clean_checks(table)).any()).collect().item()
+    return None if flagged else typed
+
+
 def read_table(path: Path, table: str) -> pl.DataFrame:
     """Read and validate one canonical CSV file; raises `InvalidData` listing every problem."""
+    typed = _clean(path, table)
+    if typed is not None:
+        return _finished(typed, table)
     file = path.name
     columns = schema.TABLES[table]
     try:
@@ -236,6 +283,11 @@ def read_table(path: Path, table: str) -> pl.DataFrame:
         problems += _grant_problems(raw, typed, file)
     if problems:
         raise InvalidData(sorted(problems, key=lambda p: (p.row, p.column)))
+    return _finished(typed, table)
+
+
+def _finished(typed: pl.DataFrame, table: str) -> pl.DataFrame:
+    """What every read table gets, whichever way it was read: CPR numbers written with the dash."""
     if table == "citizens":
         typed = typed.with_columns(pl.col("cpr").str.replace(r"^(\d{6})(\d{4})$", "$1-$2"))
     return typed
