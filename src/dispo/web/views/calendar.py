@@ -3,7 +3,6 @@ the events as an iCalendar file (?format=ics) to import into the municipality's 
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django import forms
@@ -17,7 +16,7 @@ from django.urls import reverse
 from dispo.domain.cycle_calendar import LAST_WEEK, WEEKDAYS, CycleEvent, CycleSettings
 from dispo.services import calendar as calendar_services
 from dispo.store.access import Role
-from dispo.web.views.common import download, require_role
+from dispo.web.views.common import download, require_role, year_asked
 
 CALENDAR_ROLES = (Role.CONTROLLER, Role.ADMINISTRATOR)
 MONTHS = (
@@ -106,19 +105,12 @@ class CalendarSettingsForm(forms.Form):
         )
 
 
-def _year(request: HttpRequest) -> int:
-    try:
-        return int(request.GET.get("aar") or date.today().year)
-    except ValueError:
-        return date.today().year
-
-
 @login_required
 def calendar_page(request: HttpRequest) -> HttpResponse:
     """The year's cycle as twelve months and as a list (downloadable), with the settings that make it; the
     follow-ups made in the year stand on their as-of dates in the months, linked."""
     require_role(request, *CALENDAR_ROLES)
-    year = _year(request)
+    year = year_asked(request)
     form = CalendarSettingsForm(
         request.POST or None, initial=CalendarSettingsForm.initial_for(calendar_services.cycle_settings(year))
     )

@@ -24,6 +24,14 @@ def period(request: HttpRequest) -> tuple[int, date]:
     return year, as_of
 
 
+def year_asked(request: HttpRequest) -> int:
+    """The year asked for (?aar=), this year when none or not a number: for pages of a whole year."""
+    try:
+        return int(request.GET.get("aar") or date.today().year)
+    except ValueError:
+        return date.today().year
+
+
 def require_role(request: HttpRequest, *roles: Role) -> None:
     if not roles_of(request.user) & set(roles):
         raise PermissionDenied("Din rolle giver ikke adgang til denne side.")

@@ -42,7 +42,7 @@ from dispo.store.access import Role, roles_of
 from dispo.store.followups.models import FollowUp, FollowUpLine
 from dispo.store.models import AuditEntry, Grant
 from dispo.web.charts import Series, bar_chart, line_chart, one_decimal
-from dispo.web.views.common import download, require_role
+from dispo.web.views.common import download, require_role, year_asked
 
 READERS = (Role.CONTROLLER, Role.ADMINISTRATOR, Role.LEADER, Role.ANALYST)
 WRITERS = (Role.CONTROLLER, Role.ADMINISTRATOR)
@@ -78,18 +78,11 @@ def _can_write(request: HttpRequest) -> bool:
     return bool(roles_of(request.user) & set(WRITERS))
 
 
-def _year(request: HttpRequest) -> int:
-    try:
-        return int(request.GET.get("aar") or date.today().year)
-    except ValueError:
-        return date.today().year
-
-
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     """The year's follow-ups, newest first, with the form to make a new one."""
     require_role(request, *READERS)
-    year = _year(request)
+    year = year_asked(request)
     context = {
         "year": year,
         "years": sorted({year, *years()}, reverse=True),
@@ -250,7 +243,7 @@ def line_detail(request: HttpRequest, followup_id: int, line_id: int) -> HttpRes
 def series(request: HttpRequest) -> HttpResponse:
     """The year's follow-ups side by side per area and category, with a chart of the chosen line."""
     require_role(request, *READERS)
-    year = _year(request)
+    year = year_asked(request)
     built = monthly_series(series_followups(year))
     fmt = request.GET.get("format")
     if fmt in ("xlsx", "csv"):
