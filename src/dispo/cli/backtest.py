@@ -3,16 +3,14 @@ the decision and end-registration dates the back-test replays from."""
 
 from __future__ import annotations
 
-import sys
 from datetime import date
 from pathlib import Path
 
 import click
 import polars as pl
 
-from dispo.cli.options import iso_date
+from dispo.cli.shared import database_ledger, emit, iso_date, migrated_database, refusing_bad_input
 from dispo.services import backtest as service
-from dispo.services.canonical import InvalidData
 
 METHOD_NAMES = {
     "dispo": "dispo",
@@ -32,10 +30,8 @@ def _seeds(_ctx: click.Context, _param: click.Parameter, value: str | None) -> l
 
 
 def _database_rows(year: int | None) -> pl.DataFrame:
-    from dispo.cli.main import _database_ledger
-
-    ledger = _database_ledger()
-    from dispo.store.knowledge.loading import load_known  # needs the Django setup done by _database_ledger
+    ledger = database_ledger()
+    from dispo.store.knowledge.loading import load_known  # needs the Django setup done by database_ledger
 
     today = service.last_day(ledger)
     return service.run(ledger, load_known(), year or today.year - 1, today)
@@ -69,13 +65,11 @@ def backtest(
     """Genspil hver månedsafslutning i et forløbet år: prognosen som den ville være lavet den dag, af dispo og
     af de enkle metoder, mod årets faktiske resultat. Fra databasen, fra en mappe (--world) eller fra
     syntetiske verdener (--size demo --seeds 1,2,3)."""
-    from dispo.cli.main import _emit
-
     if world is not None and size is not None:
         raise click.UsageError("Vælg enten --world eller --size, ikke begge.")
     if seeds is not None and size is None:
         raise click.UsageError("--seeds kræver --size.")
-    try:
+    with refusing_bad_input():
         if size is not None:
             rows = service.synthetic(size, seeds or [1], year, today or date.today())
         elif world is not None:
@@ -84,12 +78,9 @@ def backtest(
             rows = service.run(ledger, known, year or day.year - 1, day)
         else:
             rows = _database_rows(year)
-    except InvalidData as error:
-        click.echo(str(error), err=True)
-        sys.exit(2)
     months = service.month_table(rows)
     table = months if by == "month" else service.paragraph_table(rows)
-    _emit(_readable(table) if fmt == "table" else table, fmt, out)
+    emit(_readable(table) if fmt == "table" else table, fmt, out)
     if fmt == "table":
         click.echo(_summary(service.summary(months)))
 
@@ -129,17 +120,9 @@ def _summary(summary: service.Summary) -> str:
 def import_known(file: Path) -> None:
     """Indlæs known.csv (hvornår hver bevilling blev besluttet, og hvornår dens slutdato blev kendt) til
     databasen: alt eller intet, og to gange ændrer intet."""
-    from dispo.cli.main import _setup_django
-
-    _setup_django()
-    from django.core.management import call_command
-
+    migrated_database()
     from dispo.store.knowledge.loading import import_known as store
 
-    call_command("migrate", verbosity=0)
-    try:
+    with refusing_bad_input():
         rows = store(file)
-    except InvalidData as error:
-        click.echo(str(error), err=True)
-        sys.exit(2)
     click.echo(f"{rows} bevillingers datoer gemt")

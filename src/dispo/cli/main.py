@@ -10,25 +10,13 @@ import click
 import polars as pl
 
 from dispo.cli.backtest import backtest, import_known
-from dispo.cli.options import iso_date
 from dispo.cli.population import import_population
-from dispo.services import canonical, exports
+from dispo.cli.shared import database_ledger, emit, iso_date, migrated_database, refusing_bad_input, setup_django
+from dispo.services import exports
 from dispo.services.ledger import Ledger
 from dispo.services.reports import DIMENSIONS, forecast_table
 
 BY_CHOICES = ["grant", *DIMENSIONS]
-
-
-def _setup_django() -> None:
-    import os
-
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dispo.web.settings")
-    django.setup()
-    from django.conf import settings
-
-    settings.VAR_DIR.mkdir(parents=True, exist_ok=True)  # where the embedded SQLite database lives
 
 
 @click.group()
@@ -84,21 +72,11 @@ def forecast(
     given = {table: path for table, path in files.items() if path is not None}
     if given and grants is None:
         raise click.UsageError("--payments, --rates, --budgets, --providers og --citizens kræver --grants.")
-    try:
-        ledger = Ledger.from_files(given) if given else _database_ledger()
-    except canonical.InvalidData as error:
-        click.echo(str(error), err=True)
-        sys.exit(2)
+    with refusing_bad_input():
+        ledger = Ledger.from_files(given) if given else database_ledger()
     steps = None if given else _stored_steps()
     table = forecast_table(ledger, year, as_of, by, municipality if net else None, steps)
-    _emit(table, fmt, out)
-
-
-def _database_ledger() -> Ledger:
-    _setup_django()
-    from dispo.store.loading import load_ledger
-
-    return load_ledger()
+    emit(table, fmt, out)
 
 
 def _stored_steps() -> pl.DataFrame:
@@ -106,19 +84,6 @@ def _stored_steps() -> pl.DataFrame:
     from dispo.services.staircases import step_table
 
     return step_table()
-
-
-def _emit(table: pl.DataFrame, fmt: str, out: Path | None) -> None:
-    if fmt == "xlsx":
-        if out is None:
-            raise click.UsageError("--format xlsx kræver --out FIL.xlsx")
-        out.write_bytes(exports.to_xlsx(table))
-        return
-    text = exports.to_csv(table) if fmt == "csv" else exports.to_text(table) + "\n"
-    if out is None:
-        click.echo(text, nl=False)
-    else:
-        out.write_text(text, encoding="utf-8")
 
 
 @cli.command()
@@ -157,17 +122,14 @@ def synth(size: str, seed: int, out: Path, today: date | None, sources: bool) ->
 def import_(source: Path, profile: str | None, reason: str, user: str) -> None:
     """Indlæs en mappe med kanoniske CSV-filer, eller med --profile en eksport fra et kildesystem: alt eller
     intet, og to gange ændrer intet."""
-    _setup_django()
-    from django.core.management import call_command
-
+    migrated_database()
     from dispo.services.importing import import_ledger
     from dispo.services.profiles.service import import_file
     from dispo.store.knowledge.loading import import_known as store_known_dates
 
-    call_command("migrate", verbosity=0)
     if profile is None and not source.is_dir():
         raise click.UsageError("Uden --profile skal SOURCE være en mappe med kanoniske CSV-filer.")
-    try:
+    with refusing_bad_input():
         if profile is None:
             result = import_ledger(Ledger.from_folder(source), user=user, reason=reason)
             if (source / "known.csv").exists():
@@ -180,9 +142,6 @@ def import_(source: Path, profile: str | None, reason: str, user: str) -> None:
                     bar.update(done - bar.pos)
 
                 result = import_file(profile, source, user=user, reason=reason, progress=progress)
-    except canonical.InvalidData as error:
-        click.echo(str(error), err=True)
-        sys.exit(2)
     for table, rows in result.counts.items():
         click.echo(f"{table}: {rows} rækker læst")
     click.echo(f"bevillinger: {result.grants_created} nye, {result.grants_changed} ændrede")
@@ -193,7 +152,7 @@ def import_(source: Path, profile: str | None, reason: str, user: str) -> None:
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 def export(folder: Path) -> None:
     """Skriv hele databasen som kanoniske CSV-filer (med fulde CPR-numre: opbevar dem derefter)."""
-    _setup_django()
+    setup_django()
     from dispo.services.exporting import export_folder
 
     for table, rows in export_folder(folder).items():
@@ -206,10 +165,9 @@ def export(folder: Path) -> None:
 @click.option("--no-serve", is_flag=True, help="Opret demoen, men start ikke webserveren.")
 def demo(port: int, seed: int, no_serve: bool) -> None:
     """Opret demokommunen (Eksempel Kommune) i den indlejrede SQLite-database og start webappen."""
-    _setup_django()
+    migrated_database()
     from django.conf import settings
     from django.contrib.auth.models import User
-    from django.core.management import call_command
 
     from dispo.services.demo import create_demo_users, load_demo_world
     from dispo.services.followups.demo import seed_demo_followups
@@ -217,7 +175,6 @@ def demo(port: int, seed: int, no_serve: bool) -> None:
     from dispo.services.reviews import seed_demo_reviews
     from dispo.services.screening.demo import seed_demo as seed_demo_screening
 
-    call_command("migrate", verbosity=0)
     today = date.today()
     click.echo(f"Opretter {settings.MUNICIPALITY_NAME} (syntetiske data) …")
     load_demo_world(settings.VAR_DIR / "demo-world", today, seed)
@@ -226,7 +183,7 @@ def demo(port: int, seed: int, no_serve: bool) -> None:
     seed_demo_followups(today)
     seed_demo_reviews(User.objects.get(username="controller"))
     seed_demo_screening(today.year, today, seed)
-    ledger = _database_ledger()
+    ledger = database_ledger()
     table = forecast_table(ledger, today.year, today, "paragraph")
     total = exports.danish_number(table["forecast"].sum(), 0)
     click.echo(f"Forventet regnskab {today.year} pr. {today:%d-%m-%Y}: {total} kr. brutto")
@@ -248,15 +205,13 @@ def demo(port: int, seed: int, no_serve: bool) -> None:
 @click.password_option(prompt="Adgangskode", confirmation_prompt="Gentag adgangskoden")
 def create_admin(username: str, password: str) -> None:
     """Opret (eller nulstil) en systemadministrator: den første bruger på en ny installation."""
-    _setup_django()
+    migrated_database()
     from django.contrib.auth.models import Group, User
     from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError
-    from django.core.management import call_command
 
     from dispo.store.access import Role
 
-    call_command("migrate", verbosity=0)
     user = User.objects.filter(username=username).first() or User(username=username)
     try:
         validate_password(password, user)

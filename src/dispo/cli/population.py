@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
+
+from dispo.cli.shared import migrated_database, refusing_bad_input
 
 
 @click.command(name="import-population")
@@ -13,20 +14,11 @@ import click
 def import_population(file: Path) -> None:
     """Indlæs befolkningstal (FOLK1A fra Statistikbanken, semikolonsepareret): alt eller intet, og de kvartaler
     filen indeholder, erstatter de gemte for samme kommune og kvartal."""
-    from dispo.cli.main import _setup_django
-
-    _setup_django()
-    from django.core.management import call_command
-
-    from dispo.services.canonical import InvalidData
+    migrated_database()
     from dispo.services.population import import_folk1a
 
-    call_command("migrate", verbosity=0)
-    try:
+    with refusing_bad_input():
         result = import_folk1a(file)
-    except InvalidData as error:
-        click.echo(str(error), err=True)
-        sys.exit(2)
     click.echo(f"{result.rows} rækker læst, {result.cells} befolkningstal gemt")
     click.echo(f"kommuner: {', '.join(result.municipalities)}")
     click.echo(f"kvartaler: {', '.join(result.quarters)}")
