@@ -169,7 +169,7 @@ def reference_import(work: Path, size: str) -> Prepared:
 
 def forecast_database(work: Path, size: str) -> Prepared:
     """The forecast by paragraph from the database: the tables loaded in bulk, then the engine."""
-    from dispo.services.reports import forecast_table
+    from dispo.services.reports import FORECAST_TABLES, forecast_table
     from dispo.store.loading import load_ledger
 
     if _stored_grants() != worlds.rows(work, size)["grants"]:
@@ -177,7 +177,7 @@ def forecast_database(work: Path, size: str) -> Prepared:
         _import(work, size)
 
     def run() -> object:
-        ledger = load_ledger(("grants", "payments", "rates", "budgets"))
+        ledger = load_ledger(FORECAST_TABLES, worlds.YEAR)
         return forecast_table(ledger, worlds.YEAR, worlds.TODAY, "paragraph")
 
     return run, _nothing

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 import pytest
@@ -52,3 +54,26 @@ def test_export_writes_every_table(tmp_path: Path) -> None:
         "rates.csv",
         "units.csv",
     ]
+
+
+def forecast_of_imported_world(world: Path, *options: str) -> dict[str, dict[str, str]]:
+    """`dispo forecast` without files, by paragraph as CSV, after importing the tiny world."""
+    CliRunner().invoke(cli, ["import", str(write_world(world))])
+    command = ["forecast", "--year", "2025", "--as-of", "2025-06-30", "--format", "csv", *options]
+    result = CliRunner().invoke(cli, command)
+    assert result.exit_code == 0, result.output
+    return {row["paragraph"]: row for row in csv.DictReader(io.StringIO(result.stdout))}
+
+
+def test_forecast_without_files_reads_the_imported_ledger(tmp_path: Path) -> None:
+    table = forecast_of_imported_world(tmp_path / "w")
+    assert float(table["SEL108"]["forecast"]) == pytest.approx(456_000)
+    assert float(table["SEL85"]["forecast"]) == pytest.approx(91_500)
+    assert float(table["SEL108"]["budget"]) == pytest.approx(500_000)
+
+
+def test_forecast_with_net_reads_the_citizens_from_the_database(tmp_path: Path) -> None:
+    sel108 = forecast_of_imported_world(tmp_path / "w", "--net")["SEL108"]
+    # The private provider's 5 % VAT compensation of 456,000 = 22,800.
+    assert float(sel108["vat_compensation"]) == pytest.approx(22_800)
+    assert float(sel108["net"]) == pytest.approx(456_000 - 22_800)

@@ -14,7 +14,7 @@ from dispo.cli.population import import_population
 from dispo.cli.shared import database_ledger, emit, iso_date, migrated_database, refusing_bad_input, setup_django
 from dispo.services import exports
 from dispo.services.ledger import Ledger
-from dispo.services.reports import DIMENSIONS, forecast_table
+from dispo.services.reports import DIMENSIONS, FORECAST_TABLES, forecast_table
 
 BY_CHOICES = ["grant", *DIMENSIONS]
 
@@ -72,8 +72,9 @@ def forecast(
     given = {table: path for table, path in files.items() if path is not None}
     if given and grants is None:
         raise click.UsageError("--payments, --rates, --budgets, --providers og --citizens kræver --grants.")
+    stored = [*FORECAST_TABLES, "citizens"] if net else FORECAST_TABLES
     with refusing_bad_input():
-        ledger = Ledger.from_files(given) if given else database_ledger()
+        ledger = Ledger.from_files(given) if given else database_ledger(stored, year)
     steps = None if given else _stored_steps()
     table = forecast_table(ledger, year, as_of, by, municipality if net else None, steps)
     emit(table, fmt, out)

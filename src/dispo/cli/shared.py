@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -45,12 +45,12 @@ def migrated_database() -> None:
     call_command("migrate", verbosity=0)
 
 
-def database_ledger() -> Ledger:
-    """The stored ledger, loaded in bulk."""
+def database_ledger(tables: Iterable[str] | None = None, year: int | None = None) -> Ledger:
+    """The stored ledger, loaded in bulk (`tables` and `year` as for `store.loading.load_ledger`)."""
     setup_django()
     from dispo.store.loading import load_ledger
 
-    return load_ledger()
+    return load_ledger(tables, year)
 
 
 @contextmanager

@@ -26,6 +26,8 @@ DIMENSIONS: dict[str, list[str]] = {
     "account-function": ["account_function"],
     "category": ["target_group", "category"],
 }
+FORECAST_TABLES = ("grants", "payments", "rates", "budgets", "providers")
+"""The tables `forecast_table` reads (and the citizens for the net figures): what a command loads for it."""
 BUDGET_KEYS = ("year", "target_group", "paragraph", "unit_id")
 TABLE_COLUMNS = ("budget", "forecast", "diff", "grants", "fte", "avg_price", "citizens")
 """The stable layout of every dimension table after its key columns (gross kroner)."""

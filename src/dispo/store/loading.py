@@ -33,7 +33,7 @@ QUERIES: dict[str, str] = {
         SELECT w.caseworker_id, w.name, u.unit_id
         FROM store_caseworker w JOIN store_orgunit u ON u.id = w.unit_id""",
     "grants": """
-        SELECT g.grant_id, c.citizen_id, k.case_id, g.paragraph, g.target_group, p.provider_id,
+        SELECT g.id AS pk, g.grant_id, c.citizen_id, k.case_id, g.paragraph, g.target_group, p.provider_id,
                g.price_basis, CAST(g.rate AS DOUBLE PRECISION) AS rate,
                CAST(g.hours_per_week AS DOUBLE PRECISION) AS hours_per_week,
                CAST(g.start AS TEXT) AS start, CAST(g."end" AS TEXT) AS "end", g.status,
@@ -102,24 +102,60 @@ def grant_keys() -> pl.DataFrame:
     return raw.select(pl.col("pk").cast(pl.Int64), pl.col("grant_id").cast(pl.String))
 
 
-def load_table(table: str, keys: pl.DataFrame | None = None) -> pl.DataFrame:
-    """One canonical table from the database. CPR numbers come out masked: the engine never needs them.
-    `keys` (from `grant_keys`) saves reading them again when several tables need them."""
+def _query(table: str, year: int | None) -> str:
+    if year is None or table != "payments":
+        return QUERIES[table]
+    return f"{QUERIES[table]} WHERE service_month BETWEEN '{year:04d}-01' AND '{year:04d}-12'"
+
+
+def _fetched_columns(table: str) -> dict[str, PolarsType]:
     columns = schema.TABLES[table]
-    fetched = {**columns, "grant_id": pl.Int64} if table in BY_GRANT_KEY else columns
-    raw = _read(QUERIES[table], fetched)
+    if table in BY_GRANT_KEY:
+        return {**columns, "grant_id": pl.Int64}
+    if table == "grants":
+        return {"pk": pl.Int64, **columns}
+    return columns
+
+
+def _typed(table: str, raw: pl.DataFrame) -> pl.DataFrame:
+    return raw.select(_cast(name, dtype, raw.schema[name]) for name, dtype in schema.TABLES[table].items())
+
+
+def _stored(table: str, keys: pl.DataFrame | None, year: int | None) -> tuple[pl.DataFrame, pl.DataFrame | None]:
+    """One canonical table, and the grants' keys when it is the grants (read with them at no extra cost)."""
+    raw = _read(_query(table, year), _fetched_columns(table))
     if raw.is_empty():
-        return schema.empty(table)
+        return schema.empty(table), None
+    if table == "grants":
+        return _typed(table, raw), raw.select(pl.col("pk").cast(pl.Int64), pl.col("grant_id").cast(pl.String))
     if table in BY_GRANT_KEY:
         raw = (
             raw.rename({"grant_id": "pk"})
             .with_columns(pl.col("pk").cast(pl.Int64))
             .join(grant_keys() if keys is None else keys, on="pk", how="left", maintain_order="left")
         )
-    return raw.select(_cast(name, dtype, raw.schema[name]) for name, dtype in columns.items())
+    return _typed(table, raw), None
 
 
-def load_ledger(tables: Iterable[str] | None = None) -> Ledger:
+def load_table(table: str, keys: pl.DataFrame | None = None, year: int | None = None) -> pl.DataFrame:
+    """One canonical table from the database. CPR numbers come out masked: the engine never needs them.
+    `keys` (from `grant_keys`) saves reading them again when several tables need them; `year` limits the
+    payments to the service months of that year."""
+    return _stored(table, keys, year)[0]
+
+
+def load_ledger(tables: Iterable[str] | None = None, year: int | None = None) -> Ledger:
+    """The stored ledger's tables (all when `tables` is None). With `year`, the payments are those of the
+    year's service months alone — all that the year's forecast reads, a third of three years' rows — so such
+    a ledger is for that year's forecast, not for history."""
     wanted = list(tables or schema.TABLES)
-    keys = grant_keys() if any(t in BY_GRANT_KEY for t in wanted) else None
-    return Ledger({table: load_table(table, keys) for table in wanted})
+    frames: dict[str, pl.DataFrame] = {}
+    keys = None
+    if "grants" in wanted:
+        frames["grants"], keys = _stored("grants", None, year)
+    elif any(table in BY_GRANT_KEY for table in wanted):
+        keys = grant_keys()
+    for table in wanted:
+        if table not in frames:
+            frames[table] = _stored(table, keys, year)[0]
+    return Ledger({table: frames[table] for table in wanted})
