@@ -107,3 +107,17 @@ def test_export_round_trips_through_import(world: Path, tmp_path: Path) -> None:
     for table in ("citizens", "grants", "budgets", "providers"):
         key = exported[table].columns[0]
         assert exported[table].sort(key).equals(original[table].sort(key)), table
+
+
+def test_payments_for_a_grant_stored_nowhere_are_refused_with_their_row(world: Path, tmp_path: Path) -> None:
+    """The database holds no foreign-key constraint on the payments' grant: the import is what keeps it."""
+    import_ledger(Ledger.from_folder(world), user="test", reason="Import")
+    payments = tmp_path / "payments.csv"
+    payments.write_text(
+        "grant_id,service_month,booked_on,amount\ng1,2025-03,2025-04-02,31000\ng9,2025-03,2025-04-02,500\n"
+    )
+    with pytest.raises(InvalidData) as refused:
+        import_ledger(Ledger.from_files({"payments": payments}), user="test", reason="Import")
+    [problem] = refused.value.problems
+    assert (problem.file, problem.row, problem.column, problem.value) == ("payments.csv", 3, "grant_id", "g9")
+    assert m.Payment.objects.count() == 3
