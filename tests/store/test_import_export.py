@@ -8,6 +8,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 from django.db import connection
+from django.utils import timezone
 from support.world import EXPECTED_2025_06_30, write_world
 
 from dispo.services.canonical import InvalidData
@@ -121,3 +122,13 @@ def test_payments_for_a_grant_stored_nowhere_are_refused_with_their_row(world: P
     [problem] = refused.value.problems
     assert (problem.file, problem.row, problem.column, problem.value) == ("payments.csv", 3, "grant_id", "g9")
     assert m.Payment.objects.count() == 3
+
+
+def test_a_new_grant_gets_a_history_row_stamped_with_the_time_of_the_import(world: Path) -> None:
+    before = timezone.now()
+    import_ledger(Ledger.from_folder(world), user="anna", reason="Import")
+    after = timezone.now()
+    change = m.GrantChange.objects.get(grant__grant_id="g2")
+    assert (change.changed_by, change.reason, change.fields) == ("anna", "Import (oprettet)", {})
+    assert before <= change.changed_at <= after
+    assert m.GrantChange.objects.count() == 4

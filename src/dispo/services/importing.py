@@ -7,6 +7,7 @@ saying so; unchanged ones get none, which is what makes a re-import a no-op.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,10 +15,12 @@ from typing import Any
 import polars as pl
 from django.db import connection, transaction
 from django.db.models import Model
+from django.utils import timezone
 
 from dispo.domain import cpr as cpr_rules
 from dispo.services import canonical
 from dispo.services.ledger import Ledger
+from dispo.store import bulk
 from dispo.store import models as m
 from dispo.store.cpr import pseudonym
 from dispo.store.loading import load_table
@@ -142,24 +145,18 @@ def _import_providers(providers: pl.DataFrame) -> None:
 
 
 def _import_citizens(citizens: pl.DataFrame) -> None:
-    rows = [
-        m.Citizen(
-            citizen_id=r["citizen_id"],
-            cpr=r["cpr"],
-            cpr_pseudonym=pseudonym(r["cpr"]),
-            cpr_masked=cpr_rules.mask(r["cpr"]),
-            birth_date=r["birth_date"],
-            sex=_blank(r["sex"]),
-            household_id=_blank(r["household_id"]),
-        )
-        for r in citizens.iter_rows(named=True)
-    ]
-    _upsert(
-        m.Citizen,
-        rows,
-        ["citizen_id"],
-        ["cpr", "cpr_pseudonym", "cpr_masked", "birth_date", "sex", "household_id"],
+    """The CPR number is stored encrypted beside its pseudonym and masked form, each computed per citizen."""
+    numbers = citizens["cpr"].to_list()
+    encrypt = m.Citizen._meta.get_field("cpr").get_prep_value
+    rows = citizens.select(
+        "citizen_id",
+        pl.Series("cpr", [encrypt(n) for n in numbers], dtype=pl.String),
+        pl.Series("cpr_pseudonym", [pseudonym(n) for n in numbers], dtype=pl.String),
+        pl.Series("cpr_masked", [cpr_rules.mask(n) for n in numbers], dtype=pl.String),
+        pl.col("birth_date").dt.strftime("%Y-%m-%d"),
+        pl.col("sex", "household_id").fill_null(""),
     )
+    bulk.upsert(m.Citizen._meta.db_table, rows, ["citizen_id"], rows.columns[1:])
 
 
 def _grant_changes(grants: pl.DataFrame) -> tuple[set[str], dict[str, dict[str, list[Any]]]]:
@@ -187,51 +184,62 @@ def _import_grants(grants: pl.DataFrame, user: str, reason: str, result: ImportR
         pl.col("rate", "probability").round(4), pl.col("hours_per_week", "own_payment").round(2)
     )
     new_ids, changed = _grant_changes(grants)
-    citizens = _keys(m.Citizen, "citizen_id")
-    case_rows = grants.filter(pl.col("case_id").is_not_null()).unique("case_id")
-    _upsert(
-        m.Case,
-        [m.Case(case_id=r["case_id"], citizen_id=citizens[r["citizen_id"]]) for r in case_rows.iter_rows(named=True)],
-        ["case_id"],
-        ["citizen"],
-    )
-    refs = {
-        "case_id": _keys(m.Case, "case_id"),
-        "provider_id": _keys(m.Provider, "provider_id"),
-        "caseworker_id": _keys(m.Caseworker, "caseworker_id"),
-        "unit_id": _keys(m.OrgUnit, "unit_id"),
-    }
-    rows = [
-        m.Grant(
-            grant_id=r["grant_id"],
-            citizen_id=citizens[r["citizen_id"]],
-            case_id=refs["case_id"].get(r["case_id"]),
-            provider_id=refs["provider_id"].get(r["provider_id"]),
-            caseworker_id=refs["caseworker_id"].get(r["caseworker_id"]),
-            unit_id=refs["unit_id"].get(r["unit_id"]),
-            **{f: r[f] for f in GRANT_FIELDS if not f.endswith("_id")},
-        )
-        for r in grants.iter_rows(named=True)
-    ]
-    update = [f.removesuffix("_id") if f.endswith("_id") else f for f in GRANT_FIELDS]
-    _upsert(m.Grant, rows, ["grant_id"], update)
-    ids = _keys(m.Grant, "grant_id")
-    history = [m.GrantChange(grant_id=ids[g], changed_by=user, reason=f"{reason} (oprettet)") for g in new_ids]
-    history += [
-        m.GrantChange(grant_id=ids[g], changed_by=user, reason=f"{reason} (ændret)", fields=fields)
-        for g, fields in changed.items()
-    ]
-    m.GrantChange.objects.bulk_create(history, batch_size=BATCH)
+    citizens = bulk.keys(m.Citizen._meta.db_table, "citizen_id")
+    cases = grants.filter(pl.col("case_id").is_not_null()).unique("case_id").join(citizens, on="citizen_id", how="left")
+    bulk.upsert(m.Case._meta.db_table, cases.select("case_id", citizen_id="pk"), ["case_id"], ["citizen_id"])
+    rows = _grant_rows(grants.join(citizens, on="citizen_id", how="left", maintain_order="left").drop("citizen_id"))
+    bulk.upsert(m.Grant._meta.db_table, rows, ["grant_id"], rows.columns[1:])
+    _record_history(new_ids, changed, user, reason)
     result.grants_created, result.grants_changed = len(new_ids), len(changed)
 
 
+def _grant_rows(grants: pl.DataFrame) -> pl.DataFrame:
+    """The grants as the store's columns: references by database id, dates as ISO text."""
+    references = {
+        "case_id": m.Case,
+        "provider_id": m.Provider,
+        "caseworker_id": m.Caseworker,
+        "unit_id": m.OrgUnit,
+    }
+    for column, model in references.items():
+        stored = bulk.keys(model._meta.db_table, column).rename({"pk": f"{column}__pk"})
+        grants = grants.join(stored, on=column, how="left", maintain_order="left")
+    plain = [f for f in GRANT_FIELDS if not f.endswith("_id")]
+    return grants.select(
+        "grant_id",
+        pl.col("pk").alias("citizen_id"),
+        *(pl.col(f"{column}__pk").alias(column) for column in references),
+        *(pl.col(f).dt.strftime("%Y-%m-%d") if grants.schema[f] == pl.Date else pl.col(f) for f in plain),
+    )
+
+
+def _record_history(new_ids: set[str], changed: dict[str, dict[str, list[Any]]], user: str, reason: str) -> None:
+    """A history row per created grant and per changed grant (its fields' old and new values)."""
+    entries = [(g, f"{reason} (oprettet)", "{}") for g in sorted(new_ids)]
+    entries += [(g, f"{reason} (ændret)", json.dumps(fields)) for g, fields in changed.items()]
+    if not entries:
+        return
+    ids = bulk.keys(m.Grant._meta.db_table, "grant_id")
+    history = (
+        pl.DataFrame(entries, schema={"grant_id": pl.String, "reason": pl.String, "fields": pl.String}, orient="row")
+        .join(ids, on="grant_id", how="left", maintain_order="left")
+        .select(
+            pl.col("pk").alias("grant_id"),
+            pl.lit(str(connection.ops.adapt_datetimefield_value(timezone.now()))).alias("changed_at"),
+            pl.lit(user).alias("changed_by"),
+            "reason",
+            "fields",
+        )
+    )
+    bulk.upsert(m.GrantChange._meta.db_table, history)
+
+
 def _import_rates(rates: pl.DataFrame) -> None:
-    ids = _keys(m.Grant, "grant_id")
-    rows = [
-        m.GrantRate(grant_id=ids[r["grant_id"]], valid_from=r["valid_from"], rate=round(r["rate"], 4))
-        for r in rates.iter_rows(named=True)
-    ]
-    _upsert(m.GrantRate, rows, ["grant", "valid_from"], ["rate"])
+    ids = bulk.keys(m.Grant._meta.db_table, "grant_id")
+    rows = rates.join(ids, on="grant_id", how="left", maintain_order="left").select(
+        pl.col("pk").alias("grant_id"), pl.col("valid_from").dt.strftime("%Y-%m-%d"), pl.col("rate").round(4)
+    )
+    bulk.upsert(m.GrantRate._meta.db_table, rows, ["grant_id", "valid_from"], ["rate"])
 
 
 def payment_keys(payments: pl.DataFrame) -> Iterable[str]:
@@ -254,11 +262,7 @@ def payment_keys(payments: pl.DataFrame) -> Iterable[str]:
 
 def _payment_rows(payments: pl.DataFrame) -> pl.DataFrame:
     """The payments as the store's columns: the grant's database id, ISO date text, kroner with øre, the key."""
-    ids = pl.DataFrame(
-        list(m.Grant.objects.values_list("grant_id", "id")),
-        schema={"grant_id": pl.String, "grant_pk": pl.Int64},
-        orient="row",
-    )
+    ids = bulk.keys(m.Grant._meta.db_table, "grant_id").rename({"pk": "grant_pk"})
     keys = pl.Series("import_key", list(payment_keys(payments)), dtype=pl.String)
     return (
         payments.with_columns(keys)
