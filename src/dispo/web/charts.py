@@ -106,23 +106,23 @@ def stacked_bar_chart(
     left = label_width + (value_width if low < 0 else 8)
     right = width - (value_width if high > 0 else 16)
     room = max(len(fmt(low)), len(fmt(high))) * CHAR + 28
-    ticks = _ticks(low, high, max(2, min(6, int((right - left) / room))))
+    ticks = nice_ticks(low, high, max(2, min(6, int((right - left) / room))))
     top, row_height, bar = (34 if len(series) > 1 else 10), 30, 20
     height = top + len(labels) * row_height + 26
-    scale = _Scale(ticks[0], ticks[-1], left, right)
+    scale = Scale(ticks[0], ticks[-1], left, right)
     parts = [_grid_x(ticks, scale, top, height - 26, fmt)]
     for i, (label, row) in enumerate(zip(labels, rows, strict=True)):
         y = top + i * row_height + (row_height - bar) / 2
-        parts.append(_text(label_width - 8, y + bar / 2, _fit(label, label_width - 8), "end", INK, full=label))
+        parts.append(svg_text(label_width - 8, y + bar / 2, _fit(label, label_width - 8), "end", INK, full=label))
         parts += _stack(chart_id, row, series, scale, y, bar)
         total = sum(row)
         end = scale(_positive(row)) + 6 if total >= 0 else scale(sum(v for v in row if v < 0)) - 6
-        parts.append(_text(end, y + bar / 2, fmt(total), "start" if total >= 0 else "end", INK))
+        parts.append(svg_text(end, y + bar / 2, fmt(total), "start" if total >= 0 else "end", INK))
     if ticks[0] < 0:
-        parts.append(_line(scale(0.0), top - 4, scale(0.0), height - 26, INK, 1.5))
+        parts.append(svg_line(scale(0.0), top - 4, scale(0.0), height - 26, INK, 1.5))
     if len(series) > 1:
         parts.append(_legend(chart_id, series, 8, 14, lines=False))
-    return _svg(chart_id, title, desc, width, height, series, "".join(parts))
+    return svg_document(chart_id, title, desc, width, height, series, "".join(parts))
 
 
 def line_chart(
@@ -142,30 +142,30 @@ def line_chart(
     if not labels or not series:
         return _empty(chart_id, title, desc, width)
     values = [v for s in series for v in s.values]
-    ticks = _ticks(min(0.0, *values), max(0.0, *values))
+    ticks = nice_ticks(min(0.0, *values), max(0.0, *values))
     left = max(len(fmt(t)) for t in ticks) * CHAR + 16
     top, bottom = 40, height - 28
     band = (width - left - 16) / len(labels)
-    scale = _Scale(ticks[0], ticks[-1], bottom, top)
+    scale = Scale(ticks[0], ticks[-1], bottom, top)
 
     def x(position: float) -> float:
         return left + (position + 0.5) * band
 
     parts = [_grid_y(ticks, scale, left, width - 16, fmt)]
-    parts += [_text(x(i), bottom + 18, label, "middle", MUTED) for i, label in enumerate(labels)]
+    parts += [svg_text(x(i), bottom + 18, label, "middle", MUTED) for i, label in enumerate(labels)]
     for n, s in enumerate(series):
         points = [(x(i), scale(v)) for i, v in enumerate(s.values)]
         parts.append(_series_line(chart_id, n, s, points, scale(0.0)))
     if marker is not None:
         at = x(max(-0.5, min(len(labels) - 0.5, marker.position)))
         anchor = "start" if at < width / 2 else "end"
-        parts.append(_line(at, top - 6, at, bottom, MUTED, 1.5, dash="4 3"))
-        parts.append(_text(at + (6 if anchor == "start" else -6), top + 4, marker.label, anchor, MUTED))
+        parts.append(svg_line(at, top - 6, at, bottom, MUTED, 1.5, dash="4 3"))
+        parts.append(svg_text(at + (6 if anchor == "start" else -6), top + 4, marker.label, anchor, MUTED))
     parts.append(_legend(chart_id, series, left, 16, lines=True))
-    return _svg(chart_id, title, desc, width, height, series, "".join(parts))
+    return svg_document(chart_id, title, desc, width, height, series, "".join(parts))
 
 
-class _Scale:
+class Scale:
     """Maps a value in [low, high] linearly onto [start, end] in SVG units."""
 
     def __init__(self, low: float, high: float, start: float, end: float) -> None:
@@ -175,7 +175,7 @@ class _Scale:
         return self.start + (value - self.low) / self.span * self.length
 
 
-def _ticks(low: float, high: float, count: int = 5) -> list[float]:
+def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
     """Round axis values covering [low, high] in about `count` steps of 1, 2, 2.5 or 5 times a power of ten
     (2.5 only from 25 up, so that every value shows exactly with at most one decimal)."""
     if high <= low:
@@ -193,7 +193,7 @@ def _positive(row: Sequence[float]) -> float:
 
 
 def _stack(
-    chart_id: str, row: Sequence[float], series: Sequence[Series], scale: _Scale, y: float, bar: float
+    chart_id: str, row: Sequence[float], series: Sequence[Series], scale: Scale, y: float, bar: float
 ) -> list[str]:
     """The parts of one stacked bar, each a rect from where the previous part of the same sign ended."""
     rects, above, below = [], 0.0, 0.0
@@ -254,24 +254,24 @@ def _legend(chart_id: str, series: Sequence[Series], x: float, y: float, lines: 
             )
         else:
             swatch = f'<rect x="{x + 3:.2f}" y="{y - 7:.2f}" width="16" height="14" {_paint(chart_id, s, n)}/>'
-        items.append(swatch + _text(x + 28, y, s.name, "start", INK))
+        items.append(swatch + svg_text(x + 28, y, s.name, "start", INK))
         x += 28 + len(s.name) * CHAR + 24
     return f'<g class="legend">{"".join(items)}</g>'
 
 
-def _grid_x(ticks: Sequence[float], scale: _Scale, top: float, bottom: float, fmt: Format) -> str:
-    lines = [_line(scale(t), top - 4, scale(t), bottom, GRID, 1) for t in ticks]
-    labels = [_text(scale(t), bottom + 16, fmt(t), "middle", MUTED) for t in ticks]
+def _grid_x(ticks: Sequence[float], scale: Scale, top: float, bottom: float, fmt: Format) -> str:
+    lines = [svg_line(scale(t), top - 4, scale(t), bottom, GRID, 1) for t in ticks]
+    labels = [svg_text(scale(t), bottom + 16, fmt(t), "middle", MUTED) for t in ticks]
     return f'<g class="axis">{"".join(lines + labels)}</g>'
 
 
-def _grid_y(ticks: Sequence[float], scale: _Scale, left: float, right: float, fmt: Format) -> str:
-    lines = [_line(left, scale(t), right, scale(t), INK if t == 0 else GRID, 1) for t in ticks]
-    labels = [_text(left - 8, scale(t), fmt(t), "end", MUTED) for t in ticks]
+def _grid_y(ticks: Sequence[float], scale: Scale, left: float, right: float, fmt: Format) -> str:
+    lines = [svg_line(left, scale(t), right, scale(t), INK if t == 0 else GRID, 1) for t in ticks]
+    labels = [svg_text(left - 8, scale(t), fmt(t), "end", MUTED) for t in ticks]
     return f'<g class="axis">{"".join(lines + labels)}</g>'
 
 
-def _line(x1: float, y1: float, x2: float, y2: float, colour: str, width: float, dash: str = "") -> str:
+def svg_line(x1: float, y1: float, x2: float, y2: float, colour: str, width: float, dash: str = "") -> str:
     dashes = f' stroke-dasharray="{dash}"' if dash else ""
     return (
         f'<line x1="{x1:.2f}" y1="{y1:.2f}" x2="{x2:.2f}" y2="{y2:.2f}" stroke="{colour}" '
@@ -279,7 +279,7 @@ def _line(x1: float, y1: float, x2: float, y2: float, colour: str, width: float,
     )
 
 
-def _text(x: float, y: float, text: str, anchor: str, colour: str, full: str | None = None) -> str:
+def svg_text(x: float, y: float, text: str, anchor: str, colour: str, full: str | None = None) -> str:
     """A label centred vertically on `y`; `full` (the untruncated text) shows on hover."""
     hover = f"<title>{escape(full)}</title>" if full is not None and full != text else ""
     return (
@@ -311,7 +311,9 @@ def _tint(colour: str) -> str:
     return "#" + "".join(f"{round(c + (255 - c) * 0.85):02x}" for c in rgb)
 
 
-def _svg(chart_id: str, title: str, desc: str, width: float, height: float, series: Sequence[Series], body: str) -> str:
+def svg_document(
+    chart_id: str, title: str, desc: str, width: float, height: float, series: Sequence[Series], body: str
+) -> str:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" id="{chart_id}" class="chart" role="img" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc" viewBox="0 0 {width:.0f} {height:.0f}" '
@@ -324,7 +326,7 @@ def _svg(chart_id: str, title: str, desc: str, width: float, height: float, seri
 
 def _empty(chart_id: str, title: str, desc: str, width: float) -> str:
     """The chart's frame with "Ingen data" where the figures would be."""
-    body = f'<rect x="0.5" y="0.5" width="{width - 1:.0f}" height="79" fill="#fff" stroke="{GRID}"/>' + _text(
+    body = f'<rect x="0.5" y="0.5" width="{width - 1:.0f}" height="79" fill="#fff" stroke="{GRID}"/>' + svg_text(
         width / 2, 40, NO_DATA, "middle", MUTED
     )
-    return _svg(chart_id, title, f"{desc} {NO_DATA}.".strip(), width, 80, [], body)
+    return svg_document(chart_id, title, f"{desc} {NO_DATA}.".strip(), width, 80, [], body)

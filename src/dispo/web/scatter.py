@@ -12,7 +12,7 @@ from html import escape
 
 from dispo.engine.consortium import Fit
 from dispo.services.exports import danish_number
-from dispo.web.charts import BLUE, CHAR, FONT, GRID, INK, MUTED, RED, Format, _Scale, _ticks
+from dispo.web.charts import BLUE, CHAR, FONT, GRID, INK, MUTED, RED, Format, Scale, nice_ticks
 
 
 def scatter_chart(
@@ -33,14 +33,17 @@ def scatter_chart(
     if not points:
         return _frame(chart_id, title, desc, width, 80, _label(width / 2, 40, "Ingen data", "middle", MUTED))
     xs, ys = [p[1] for p in points], [p[2] for p in points]
-    x_ticks, y_ticks = _ticks(min(xs), max(xs)), _ticks(min(0.0, *ys), max(ys))
+    x_ticks, y_ticks = nice_ticks(min(xs), max(xs)), nice_ticks(min(0.0, *ys), max(ys))
     left = max(len(y_fmt(t)) for t in y_ticks) * CHAR + 40
     top, bottom, right = 36, height - 48, width - 20
-    sx, sy = _Scale(x_ticks[0], x_ticks[-1], left, right), _Scale(y_ticks[0], y_ticks[-1], bottom, top)
+    sx, sy = Scale(x_ticks[0], x_ticks[-1], left, right), Scale(y_ticks[0], y_ticks[-1], bottom, top)
     parts = [
-        _line(sx(t), top, sx(t), bottom, GRID) + _label(sx(t), bottom + 16, x_fmt(t), "middle", MUTED) for t in x_ticks
+        svg_line(sx(t), top, sx(t), bottom, GRID) + _label(sx(t), bottom + 16, x_fmt(t), "middle", MUTED)
+        for t in x_ticks
     ]
-    parts += [_line(left, sy(t), right, sy(t), GRID) + _label(left - 8, sy(t), y_fmt(t), "end", MUTED) for t in y_ticks]
+    parts += [
+        svg_line(left, sy(t), right, sy(t), GRID) + _label(left - 8, sy(t), y_fmt(t), "end", MUTED) for t in y_ticks
+    ]
     parts.append(_label((left + right) / 2, height - 10, x_label, "middle", INK))
     parts.append(
         f'<text x="14" y="{(top + bottom) / 2:.2f}" text-anchor="middle" fill="{INK}" '
@@ -82,7 +85,7 @@ def _legend(fitted: Fit | None, left: float) -> str:
     return f'<g class="legend">{swatch}{_label(left + 32, 16, fit_text(fitted), "start", INK)}</g>'
 
 
-def _line(x1: float, y1: float, x2: float, y2: float, colour: str) -> str:
+def svg_line(x1: float, y1: float, x2: float, y2: float, colour: str) -> str:
     return f'<line x1="{x1:.2f}" y1="{y1:.2f}" x2="{x2:.2f}" y2="{y2:.2f}" stroke="{colour}" stroke-width="1"/>'
 
 

@@ -11,7 +11,21 @@ from collections.abc import Sequence
 from html import escape
 
 from dispo.services.exports import danish_number
-from dispo.web.charts import BLUE, CHAR, GRID, INK, MUTED, RED, Series, _line, _Scale, _svg, _text, _ticks, kroner_short
+from dispo.web.charts import (
+    BLUE,
+    CHAR,
+    GRID,
+    INK,
+    MUTED,
+    RED,
+    Scale,
+    Series,
+    kroner_short,
+    nice_ticks,
+    svg_document,
+    svg_line,
+    svg_text,
+)
 
 
 def waterfall_chart(
@@ -30,15 +44,15 @@ def waterfall_chart(
     for _, change in steps:
         levels.append(levels[-1] + change)
     low, high = min(0.0, *levels, end[1]), max(0.0, *levels, end[1])
-    ticks = _ticks(low, high, 5)
+    ticks = nice_ticks(low, high, 5)
     left = max(len(kroner_short(t)) for t in ticks) * CHAR + 16
     top, bottom = 24.0, height - 30.0
-    y = _Scale(ticks[-1], ticks[0], top, bottom)
+    y = Scale(ticks[-1], ticks[0], top, bottom)
     labels = [start[0], *(name for name, _ in steps), end[0]]
     slot = (width - left - 8) / len(labels)
     bar = min(64.0, slot * 0.6)
-    parts = [_line(left, y(t), width - 8, y(t), INK if t == 0 else GRID, 1) for t in ticks]
-    parts += [_text(left - 8, y(t), kroner_short(t), "end", MUTED) for t in ticks]
+    parts = [svg_line(left, y(t), width - 8, y(t), INK if t == 0 else GRID, 1) for t in ticks]
+    parts += [svg_text(left - 8, y(t), kroner_short(t), "end", MUTED) for t in ticks]
     bars = [(start[0], 0.0, start[1], BLUE, start[1])]
     bars += [
         (name, levels[i], levels[i + 1], BLUE if change >= 0 else RED, change) for i, (name, change) in enumerate(steps)
@@ -53,12 +67,12 @@ def waterfall_chart(
             f'<rect class="bar" x="{x:.2f}" y="{y0:.2f}" width="{bar:.2f}" height="{max(y1 - y0, 1.0):.2f}" '
             f'fill="{colour}"><title>{escape(tip)}</title></rect>'
         )
-        parts.append(_text(x + bar / 2, y0 - 9, shown, "middle", INK))
-        parts.append(_text(x + bar / 2, bottom + 16, name, "middle", INK))
+        parts.append(svg_text(x + bar / 2, y0 - 9, shown, "middle", INK))
+        parts.append(svg_text(x + bar / 2, bottom + 16, name, "middle", INK))
         if 0 < i < len(bars) - 1 or i == 0:
-            parts.append(_line(x + bar, y(to), x + slot, y(to), MUTED, 1, dash="3 3"))
+            parts.append(svg_line(x + bar, y(to), x + slot, y(to), MUTED, 1, dash="3 3"))
     series = [Series("Stigning", [], "solid", BLUE), Series("Fald", [], "solid", RED)]
-    return _svg(chart_id, title, desc, width, height, series, "".join(parts))
+    return svg_document(chart_id, title, desc, width, height, series, "".join(parts))
 
 
 def _signed(value: float) -> str:
