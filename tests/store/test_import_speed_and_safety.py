@@ -207,3 +207,24 @@ def test_a_postgresql_import_killed_while_writing_leaves_the_database_as_it_was(
     run_import(big, env)
     with psycopg.connect(postgres_database) as db:
         assert db.execute("SELECT count(*) FROM store_payment").fetchone() == (3 + 400_000,)
+
+
+def month_index() -> list[dict[str, object]]:
+    """The payments' indexes on (grant, service month), as the database describes them."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, m.Payment._meta.db_table)
+    return [c for c in constraints.values() if c["index"] and c["columns"] == ["grant_id", "service_month"]]
+
+
+@pytest.mark.django_db
+def test_the_grant_and_month_index_is_there_after_a_first_and_after_a_later_import(tmp_path: Path) -> None:
+    # The first import more than doubles the (empty) table, so SQLite builds the index after the rows are in;
+    # the later one adds fewer rows than are stored and keeps it as it is.
+    import_ledger(Ledger.from_folder(write_world(tmp_path / "world")), user="test", reason="Import")
+    assert len(month_index()) == 1
+    import_ledger(Ledger.from_folder(payments_file(tmp_path / "more", 2)), user="test", reason="Import")
+    [index] = month_index()
+    assert index["type"] in ("idx", "btree")
+    assert m.Payment.objects.filter(grant__grant_id="g1", service_month="2025-03").count() == 2
