@@ -10,7 +10,7 @@ resident memory from the operating system (`os.wait4`), so each figure has its o
 reference, measured in the same run on the same machine, is the figure that carries over to other machines.
 
 The database steps run at the sizes of --database-size (default demo and large): a national import writes 24 M
-payment rows and takes minutes per database; it grows like the large one (see the scaling table). SQLite lives in
+payment rows and takes five minutes per database, so it runs only when asked (--database-size national). SQLite lives in
 the world's folder, PostgreSQL in the database of --postgres-url (dropped and created again: give it one of its
 own; default $DISPO_BENCH_POSTGRES_URL or postgresql://postgres@127.0.0.1:5432/dispo_suite).
 
@@ -42,7 +42,9 @@ TARGETS: dict[tuple[str, str], tuple[float, float | None, str]] = {
     ("large", "forecast-files"): (1.0, None, "large municipality: forecast under 1 s (from CSV)"),
     ("large", "forecast-sqlite"): (1.0, None, "large municipality: forecast under 1 s (from SQLite)"),
     ("large", "forecast-postgresql"): (1.0, None, "large municipality: forecast under 1 s (from PostgreSQL)"),
-    ("national", "forecast-files"): (30.0, 8192.0, "98 municipalities: under 30 s and 8 GiB"),
+    ("national", "forecast-files"): (30.0, 8192.0, "98 municipalities: under 30 s and 8 GiB (from CSV)"),
+    ("national", "forecast-sqlite"): (30.0, 8192.0, "98 municipalities: under 30 s and 8 GiB (from SQLite)"),
+    ("national", "forecast-postgresql"): (30.0, 8192.0, "98 municipalities: under 30 s and 8 GiB (from PostgreSQL)"),
     ("national-split", "forecast-files"): (30.0, 8192.0, "98 municipalities, 48 M payments: under 30 s and 8 GiB"),
 }
 """DESIGN.md §7 per (size, step): seconds, peak MiB (None: no memory target), what it says."""
