@@ -179,3 +179,28 @@ def test_kroner_are_shortened_to_millions_from_a_million(value: float, text: str
 
 def test_one_decimal_drops_a_trailing_zero() -> None:
     assert (one_decimal(1380.1), one_decimal(500.0), one_decimal(0.5)) == ("1.380,1", "500", "0,5")
+
+
+def test_a_scatter_leaves_room_for_its_widest_x_label_at_the_right_edge() -> None:
+    from dispo.engine.consortium import Fit
+    from dispo.services.exports import danish_number
+    from dispo.web.charts import CHAR
+    from dispo.web.scatter import scatter_chart
+
+    points = [("A", 22_000.0, 8.0), ("B", 60_000.0, 30.0), ("C", 135_000.0, 88.0)]
+    svg = scatter_chart(
+        "s",
+        "Sager",
+        "Sager mod indbyggere",
+        points,
+        Fit(0.00067, -7.6, 0.89, 3),
+        "Indbyggere",
+        "Sager",
+        lambda v: danish_number(v, 0),
+        lambda v: danish_number(v, 0),
+    )
+    root = parse(svg)
+    width = float(root.get("width", "0"))
+    labels = [t for t in root.iter(f"{SVG}text") if t.get("text-anchor") == "middle" and t.text == "150.000"]
+    assert labels, "the x axis ends on a round 150.000"
+    assert float(labels[0].get("x", "0")) + len("150.000") * CHAR / 2 <= width

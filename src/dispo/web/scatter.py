@@ -12,7 +12,7 @@ from html import escape
 
 from dispo.engine.consortium import Fit
 from dispo.services.exports import danish_number
-from dispo.web.charts import BLUE, CHAR, FONT, GRID, INK, MUTED, RED, Format, Scale, nice_ticks
+from dispo.web.charts import BLUE, CHAR, FONT, GRID, INK, MUTED, RED, Format, Scale, nice_ticks, svg_line
 
 
 def scatter_chart(
@@ -35,14 +35,15 @@ def scatter_chart(
     xs, ys = [p[1] for p in points], [p[2] for p in points]
     x_ticks, y_ticks = nice_ticks(min(xs), max(xs)), nice_ticks(min(0.0, *ys), max(ys))
     left = max(len(y_fmt(t)) for t in y_ticks) * CHAR + 40
-    top, bottom, right = 36, height - 48, width - 20
+    # The last x label is centred on the right edge of the plot: leave room for its half.
+    top, bottom, right = 36, height - 48, width - max(20, len(x_fmt(x_ticks[-1])) * CHAR / 2 + 6)
     sx, sy = Scale(x_ticks[0], x_ticks[-1], left, right), Scale(y_ticks[0], y_ticks[-1], bottom, top)
     parts = [
-        svg_line(sx(t), top, sx(t), bottom, GRID) + _label(sx(t), bottom + 16, x_fmt(t), "middle", MUTED)
+        svg_line(sx(t), top, sx(t), bottom, GRID, 1) + _label(sx(t), bottom + 16, x_fmt(t), "middle", MUTED)
         for t in x_ticks
     ]
     parts += [
-        svg_line(left, sy(t), right, sy(t), GRID) + _label(left - 8, sy(t), y_fmt(t), "end", MUTED) for t in y_ticks
+        svg_line(left, sy(t), right, sy(t), GRID, 1) + _label(left - 8, sy(t), y_fmt(t), "end", MUTED) for t in y_ticks
     ]
     parts.append(_label((left + right) / 2, height - 10, x_label, "middle", INK))
     parts.append(
@@ -83,10 +84,6 @@ def _legend(fitted: Fit | None, left: float) -> str:
         'stroke-dasharray="7 4"/>'
     )
     return f'<g class="legend">{swatch}{_label(left + 32, 16, fit_text(fitted), "start", INK)}</g>'
-
-
-def svg_line(x1: float, y1: float, x2: float, y2: float, colour: str) -> str:
-    return f'<line x1="{x1:.2f}" y1="{y1:.2f}" x2="{x2:.2f}" y2="{y2:.2f}" stroke="{colour}" stroke-width="1"/>'
 
 
 def _label(x: float, y: float, text: str, anchor: str, colour: str) -> str:
