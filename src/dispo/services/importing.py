@@ -24,7 +24,7 @@ from dispo.services.ledger import Ledger
 from dispo.store import bulk
 from dispo.store import models as m
 from dispo.store.cpr import pseudonym
-from dispo.store.loading import load_table
+from dispo.store.loading import grant_keys, load_table, stored_keys
 from dispo.store.models import LedgerVersion
 
 BATCH = 5000
@@ -104,9 +104,11 @@ def import_ledger(ledger: Ledger, user: str, reason: str, progress: Progress | N
         _import_caseworkers(ledger["caseworkers"])
         _import_providers(ledger["providers"])
         _import_citizens(ledger["citizens"])
-        _import_grants(ledger["grants"], user, reason, result)
-        _import_rates(ledger["rates"])
-        result.payments_added = _import_payments(ledger["payments"], progress)
+        new_ids, changed = _import_grants(ledger["grants"], result)
+        grants = grant_keys()
+        _record_history(new_ids, changed, grants, user, reason)
+        _import_rates(ledger["rates"], grants)
+        result.payments_added = _import_payments(ledger["payments"], grants, progress)
         _import_budgets(ledger["budgets"])
         LedgerVersion.bump()
     return result
@@ -178,20 +180,22 @@ def _json(value: Any) -> Any:
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
-def _import_grants(grants: pl.DataFrame, user: str, reason: str, result: ImportResult) -> None:
+def _import_grants(grants: pl.DataFrame, result: ImportResult) -> tuple[set[str], dict[str, dict[str, list[Any]]]]:
+    """Write the grants (and their cases); return the new grant ids and the changed grants' fields, for the
+    history."""
     if grants.is_empty():
-        return
+        return set(), {}
     grants = grants.with_columns(
         pl.col("rate", "probability").round(4), pl.col("hours_per_week", "own_payment").round(2)
     )
     new_ids, changed = _grant_changes(grants)
-    citizens = bulk.keys(m.Citizen._meta.db_table, "citizen_id")
+    citizens = stored_keys(m.Citizen._meta.db_table, "citizen_id")
     cases = grants.filter(pl.col("case_id").is_not_null()).unique("case_id").join(citizens, on="citizen_id", how="left")
     bulk.upsert(m.Case._meta.db_table, cases.select("case_id", citizen_id="pk"), ["case_id"], ["citizen_id"])
     rows = _grant_rows(grants.join(citizens, on="citizen_id", how="left", maintain_order="left").drop("citizen_id"))
     bulk.upsert(m.Grant._meta.db_table, rows, ["grant_id"], rows.columns[1:])
-    _record_history(new_ids, changed, user, reason)
     result.grants_created, result.grants_changed = len(new_ids), len(changed)
+    return new_ids, changed
 
 
 def _grant_rows(grants: pl.DataFrame) -> pl.DataFrame:
@@ -203,7 +207,7 @@ def _grant_rows(grants: pl.DataFrame) -> pl.DataFrame:
         "unit_id": m.OrgUnit,
     }
     for column, model in references.items():
-        stored = bulk.keys(model._meta.db_table, column).rename({"pk": f"{column}__pk"})
+        stored = stored_keys(model._meta.db_table, column).rename({"pk": f"{column}__pk"})
         grants = grants.join(stored, on=column, how="left", maintain_order="left")
     plain = [f for f in GRANT_FIELDS if not f.endswith("_id")]
     return grants.select(
@@ -214,16 +218,17 @@ def _grant_rows(grants: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _record_history(new_ids: set[str], changed: dict[str, dict[str, list[Any]]], user: str, reason: str) -> None:
+def _record_history(
+    new_ids: set[str], changed: dict[str, dict[str, list[Any]]], grants: pl.DataFrame, user: str, reason: str
+) -> None:
     """A history row per created grant and per changed grant (its fields' old and new values)."""
     entries = [(g, f"{reason} (oprettet)", "{}") for g in sorted(new_ids)]
     entries += [(g, f"{reason} (ændret)", json.dumps(fields)) for g, fields in changed.items()]
     if not entries:
         return
-    ids = bulk.keys(m.Grant._meta.db_table, "grant_id")
     history = (
         pl.DataFrame(entries, schema={"grant_id": pl.String, "reason": pl.String, "fields": pl.String}, orient="row")
-        .join(ids, on="grant_id", how="left", maintain_order="left")
+        .join(grants, on="grant_id", how="left", maintain_order="left")
         .select(
             pl.col("pk").alias("grant_id"),
             pl.lit(str(connection.ops.adapt_datetimefield_value(timezone.now()))).alias("changed_at"),
@@ -235,9 +240,8 @@ def _record_history(new_ids: set[str], changed: dict[str, dict[str, list[Any]]],
     bulk.upsert(m.GrantChange._meta.db_table, history)
 
 
-def _import_rates(rates: pl.DataFrame) -> None:
-    ids = bulk.keys(m.Grant._meta.db_table, "grant_id")
-    rows = rates.join(ids, on="grant_id", how="left", maintain_order="left").select(
+def _import_rates(rates: pl.DataFrame, grants: pl.DataFrame) -> None:
+    rows = rates.join(grants, on="grant_id", how="left", maintain_order="left").select(
         pl.col("pk").alias("grant_id"), pl.col("valid_from").dt.strftime("%Y-%m-%d"), pl.col("rate").round(4)
     )
     bulk.upsert(m.GrantRate._meta.db_table, rows, ["grant_id", "valid_from"], ["rate"])
@@ -261,9 +265,9 @@ def payment_keys(payments: pl.DataFrame) -> Iterable[str]:
     return (hashlib.sha256(t.encode()).hexdigest()[:40] for t in texts.to_series().to_list())
 
 
-def _payment_rows(payments: pl.DataFrame) -> pl.DataFrame:
+def _payment_rows(payments: pl.DataFrame, grants: pl.DataFrame) -> pl.DataFrame:
     """The payments as the store's columns: the grant's database id, ISO date text, kroner with øre, the key."""
-    ids = bulk.keys(m.Grant._meta.db_table, "grant_id").rename({"pk": "grant_pk"})
+    ids = grants.rename({"pk": "grant_pk"})
     keys = pl.Series("import_key", list(payment_keys(payments)), dtype=pl.String)
     return (
         payments.with_columns(keys)
@@ -278,7 +282,7 @@ def _payment_rows(payments: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _import_payments(payments: pl.DataFrame, progress: Progress | None) -> int:
+def _import_payments(payments: pl.DataFrame, grants: pl.DataFrame, progress: Progress | None) -> int:
     """Insert the payments not stored yet (by `import_key`); returns how many were new.
 
     No model instance per row: one prepared INSERT … ON CONFLICT DO NOTHING for a batch of plain tuples on
@@ -288,7 +292,7 @@ def _import_payments(payments: pl.DataFrame, progress: Progress | None) -> int:
     """
     if payments.is_empty():
         return 0
-    rows = _payment_rows(payments).sort("import_key")
+    rows = _payment_rows(payments, grants).sort("import_key")
     table = m.Payment._meta.db_table
     columns = "grant_id, service_month, booked_on, amount, import_key"
     with connection.cursor() as cursor, _month_index_built_after(cursor, rows.height):
@@ -327,9 +331,9 @@ def _month_index_built_after(cursor: Any, rows: int) -> Iterator[None]:
     the index back with everything else. SQLite's readers keep seeing the old table meanwhile; PostgreSQL's
     wait for the commit (a dropped index locks its table) — only when an import at least doubles the table,
     as a municipality's first import does."""
-    cursor.execute(f"SELECT count(*) FROM {m.Payment._meta.db_table}")
-    (stored,) = cursor.fetchone()
-    if rows <= stored:
+    cursor.execute(f"SELECT count(*) FROM (SELECT 1 FROM {m.Payment._meta.db_table} LIMIT %s) AS counted", [rows])
+    (stored,) = cursor.fetchone()  # counted no further than `rows`: a monthly import never counts the whole table
+    if stored >= rows:
         yield
         return
     [index] = m.Payment._meta.indexes

@@ -59,11 +59,3 @@ def _copied_in(table: str, rows: pl.DataFrame, conflict: str) -> None:
                 copy.write(rows.slice(start, BATCH).write_csv(include_header=False))
         cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {staging}{conflict}")
         cursor.execute(f"DROP TABLE {staging}")
-
-
-def keys(table: str, key: str) -> pl.DataFrame:
-    """The stored rows' natural `key` beside their database id, `pk`: for joining references in bulk."""
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {connection.ops.quote_name(key)}, id FROM {table}")
-        stored = cursor.fetchall()
-    return pl.DataFrame(stored, schema={key: pl.String, "pk": pl.Int64}, orient="row")

@@ -96,10 +96,16 @@ def _read(query: str, columns: dict[str, PolarsType]) -> pl.DataFrame:
     return _fetched(query, columns)
 
 
+def stored_keys(table: str, key: str) -> pl.DataFrame:
+    """The database's key (`pk`) of every row of `table` beside its natural `key`: for joining references in
+    bulk."""
+    raw = _read(f"SELECT id, {connection.ops.quote_name(key)} FROM {table}", {"pk": pl.Int64, key: pl.String})
+    return raw.select(pl.col("pk").cast(pl.Int64), pl.col(key).cast(pl.String))
+
+
 def grant_keys() -> pl.DataFrame:
     """The database's key (`pk`) of every grant beside its grant_id."""
-    raw = _read("SELECT id, grant_id FROM store_grant", {"pk": pl.Int64, "grant_id": pl.String})
-    return raw.select(pl.col("pk").cast(pl.Int64), pl.col("grant_id").cast(pl.String))
+    return stored_keys("store_grant", "grant_id")
 
 
 def _query(table: str, year: int | None) -> str:
