@@ -31,6 +31,16 @@ FORECAST_TABLES = ("grants", "payments", "rates", "budgets", "providers")
 BUDGET_KEYS = ("year", "target_group", "paragraph", "unit_id")
 TABLE_COLUMNS = ("budget", "forecast", "diff", "grants", "fte", "avg_price", "citizens")
 """The stable layout of every dimension table after its key columns (gross kroner)."""
+TABLE_LABELS = {
+    "budget": "Budget",
+    "forecast": "Forventet",
+    "diff": "Diff. i forhold til budget",
+    "grants": "Antal indsatser",
+    "fte": "Beregnet årsværk",
+    "avg_price": "Gennemsnitspris pr. år",
+    "citizens": "Unik cpr",
+}
+"""The Danish headings of TABLE_COLUMNS, as the seed's follow-up table names them (downloads use them)."""
 GRANT_LINE_COLUMNS = (
     "price_basis",
     "rate",

@@ -21,6 +21,7 @@ from dispo.domain.paragraphs import label, paragraph
 from dispo.domain.target_groups import TargetGroup, target_groups
 from dispo.services import current, dashboard, staircases
 from dispo.services.exports import danish_number
+from dispo.services.reports import TABLE_LABELS
 from dispo.store.access import Role
 from dispo.web.charts import AMBER, RED, Marker, Series, bar_chart, line_chart, one_decimal, stacked_bar_chart
 from dispo.web.views.common import download, period, require_role
@@ -39,25 +40,19 @@ DEFAULT_TARGET_GROUP = "handicap"
 YEARS = (2000, 2100)
 """The years the period form offers; outside them the page shows the as-of date's year."""
 HEADERS = {
+    **TABLE_LABELS,
     "month": "Måned",
     "actual": "Forbrug i måneden",
-    "forecast": "Forventet",
     "cumulative_actual": "Forbrug til dato, akkumuleret",
     "cumulative_forecast": "Forventet, akkumuleret",
     "cumulative_budget": "Budget, akkumuleret",
     "provider_type": "Leverandørtype",
     "actual_to_date": "Forbrug til dato",
     "remaining": "Resten af året",
-    "fte": "Beregnet årsværk",
-    "grants": "Antal indsatser",
-    "citizens": "Unik cpr",
-    "avg_price": "Gennemsnitspris pr. år",
     "step": "Trin",
     "name": "Navn",
     "target_group": "Målgruppe",
     "paragraph": "Paragraf",
-    "budget": "Budget",
-    "diff": "Diff. i forhold til budget",
 }
 
 

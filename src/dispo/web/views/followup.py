@@ -15,7 +15,7 @@ from django.utils.functional import SimpleLazyObject
 from dispo.domain.paragraphs import UnknownParagraph, paragraph
 from dispo.domain.target_groups import target_groups
 from dispo.services import current
-from dispo.services.reports import GRANT_LINE_COLUMNS
+from dispo.services.reports import GRANT_LINE_COLUMNS, TABLE_LABELS
 from dispo.store.access import Role, roles_of
 from dispo.store.models import AuditEntry, Caseworker, Grant
 from dispo.web.views.common import download, period
@@ -26,13 +26,7 @@ FOLLOWUP_HEADERS = {
     "target_group": "Målgruppe",
     "category": "Kategori",
     "paragraph": "Paragraf",
-    "budget": "Budget",
-    "forecast": "Forventet",
-    "diff": "Diff. i forhold til budget",
-    "grants": "Antal indsatser",
-    "fte": "Beregnet årsværk",
-    "avg_price": "Gennemsnitspris pr. år",
-    "citizens": "Unik cpr",
+    **TABLE_LABELS,
     "actual_to_date": "Forbrug til dato",
     "remaining": "Resten af året",
 }

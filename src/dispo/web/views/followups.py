@@ -37,6 +37,7 @@ from dispo.services.followups.snapshot import (
     years,
 )
 from dispo.services.followups.workbook import committee_xlsx
+from dispo.services.reports import TABLE_LABELS
 from dispo.services.reviews import combined, reviews_of
 from dispo.store.access import Role, roles_of
 from dispo.store.followups.models import FollowUp, FollowUpLine
@@ -54,13 +55,7 @@ LINE_HEADERS = {
     "category": "Kategori",
     "paragraph": "Paragraf",
     "label": "Linje",
-    "budget": "Budget",
-    "forecast": "Forventet",
-    "diff": "Diff. i forhold til budget",
-    "grants": "Antal indsatser",
-    "fte": "Beregnet årsværk",
-    "avg_price": "Gennemsnitspris pr. år",
-    "citizens": "Unik cpr",
+    **TABLE_LABELS,
     "previous_forecast": "Forventet sidst",
     "change": "Ændring",
     **{CHANGE_FIELDS[p]: PART_LABELS[p] for p in PARTS},
