@@ -11,12 +11,12 @@ The cycle the tests walk through:
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from support.march import change_the_ledger
 from support.world import write_world
 
 from dispo.services.followups.demo import seed_demo_followups
@@ -50,11 +50,6 @@ SEL85 = {"level": "paragraph", "paragraph": "SEL85"}
 def controller(tmp_path: Path) -> User:
     import_ledger(Ledger.from_folder(write_world(tmp_path / "world")), user="test", reason="Import")
     return User.objects.create_user("karen")
-
-
-def change_the_ledger() -> None:
-    change_grant(Grant.objects.get(grant_id="g2"), {"hours_per_week": Decimal(14)}, "Flere timer", "karen")
-    change_grant(Grant.objects.get(grant_id="g3"), {"status": Grant.Status.DECIDED}, "Bevilget", "karen")
 
 
 def cycle(controller: User) -> tuple[FollowUp, FollowUp]:

@@ -20,6 +20,7 @@ import pytest
 from django.contrib.auth.models import User
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support.march import change_the_ledger
 from support.world import write_world
 
 from dispo.engine.growth import PARTS
@@ -39,11 +40,6 @@ pytestmark = pytest.mark.django_db
 def controller(tmp_path: Path) -> User:
     import_ledger(Ledger.from_folder(write_world(tmp_path / "world")), user="test", reason="Import")
     return User.objects.create_user("karen")
-
-
-def change_the_ledger() -> None:
-    change_grant(Grant.objects.get(grant_id="g2"), {"hours_per_week": Decimal(14)}, "Flere timer", "karen")
-    change_grant(Grant.objects.get(grant_id="g3"), {"status": Grant.Status.DECIDED}, "Bevilget", "karen")
 
 
 def january_and_march(controller: User) -> tuple[FollowUp, FollowUp]:
